@@ -1,0 +1,64 @@
+# Neural Networks, Verified: build, test and maintenance targets.
+#   make book     build the HTML book from clean into _build/html (zero warnings)
+#   make test     everything CI checks: build, nbcore tests, nbval over the notebooks, HTML tests
+#   make outputs  re-execute every notebook in place (outputs + widget state)
+#   make lab      JupyterLab on 127.0.0.1 (token printed)
+#   make lint     ruff check + ruff format --check
+#   make bench    benchmarks/run.py
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := book
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+NOTEBOOKS := $(sort $(wildcard book/[0-9][0-9]_*.ipynb))
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+LAB_PORT ?= 8888
+
+.PHONY: venv book assets browser test outputs lab lint bench clean
+
+# The venv is (re)installed when a requirements file or pyproject.toml is newer than the stamp.
+venv: $(STAMP)
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	@t0=$$(date +%s); \
+	if [ ! -x $(BIN)/python ]; then $(PYTHON) -m venv $(VENV); fi; \
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt; \
+	touch $(STAMP); \
+	echo "timing: install $$(( $$(date +%s) - t0 )) s"
+
+assets:
+	@scripts/fetch_assets.sh
+
+# From clean: Sphinx does not re-read a notebook when only nbcore changed.
+book: venv assets
+	@t0=$$(date +%s); rm -rf _build; \
+	$(BIN)/jupyter-book build . -W -n --keep-going; \
+	chmod -R a+rX _build; \
+	echo "timing: build $$(( $$(date +%s) - t0 )) s"
+
+browser:
+	@scripts/ensure_chromium.sh
+
+test: venv browser book
+	@t0=$$(date +%s); \
+	$(BIN)/python -m pytest tests book $(NBVAL) -ra; \
+	echo "timing: pytest $$(( $$(date +%s) - t0 )) s"
+
+outputs: venv
+	$(BIN)/jupyter execute --inplace --timeout=600 $(NOTEBOOKS)
+
+lab: venv
+	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+	    --ServerApp.root_dir=book $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: venv
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf _build

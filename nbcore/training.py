@@ -1,0 +1,174 @@
+"""The training loop, its History, and accuracy.
+
+Introduced in chapter 8 (Training a network end to end).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nbcore._checks import as_float_array, check_int
+from nbcore.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, FocalLoss, NLLLoss
+
+
+@dataclass
+class History:
+    """Per-epoch records of a training run (lists, one entry per epoch).
+
+    ``loss`` is the mean of the mini-batch losses of the epoch, weighted by batch size (each
+    computed before that batch's update); ``val_loss`` is the loss on the validation data after
+    the epoch. ``accuracy`` / ``val_accuracy`` are filled for classification losses.
+    """
+
+    loss: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+
+    def __repr__(self):
+        parts = [f"epochs={len(self.loss)}"]
+        for name in ("loss", "val_loss", "accuracy", "val_accuracy"):
+            values = getattr(self, name)
+            if values:
+                parts.append(f"{name}={values[-1]:.4g}")
+        return "History(" + ", ".join(parts) + ")"
+
+
+def accuracy(pred, target):
+    """The fraction of samples whose predicted class equals the true class.
+
+    Parameters
+    ----------
+    pred : ndarray of shape (m, k) with k >= 2, or (m, 1) / (m,)
+        Class scores (logits or probabilities: the argmax is taken), or one binary output,
+        read as a probability (class 1 when > 0.5) unless ``pred`` has values outside [0, 1],
+        in which case it is read as a logit (class 1 when > 0).
+    target : int labels of shape (m,), or one-hot rows (m, k), or binary labels (m, 1)
+        One-hot rows are turned back into labels with argmax, never compared element by element
+        (that would count the many correct zeros and inflate the score).
+    """
+    where = "accuracy"
+    pred = as_float_array(pred, where, "pred")
+    target = np.asarray(target)
+    m = pred.shape[0] if pred.ndim else 0
+    if m == 0:
+        raise ValueError(f"{where}: expected a non-empty batch, got pred of shape {pred.shape}")
+    if pred.ndim == 2 and pred.shape[1] >= 2:
+        y_hat = pred.argmax(axis=1)
+    else:
+        p = pred.reshape(m)
+        threshold = 0.5 if (p.min() >= 0 and p.max() <= 1) else 0.0
+        y_hat = (p > threshold).astype(np.int64)
+    y = target.argmax(axis=1) if target.ndim == 2 and target.shape[1] >= 2 else target.reshape(-1)
+    if y.shape[0] != m:
+        raise ValueError(f"{where}: expected target with {m} rows like pred, got {target.shape}")
+    return float(np.mean(y_hat == y))
+
+
+_CLASSIFICATION = (CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, FocalLoss)
+
+
+def _classification_accuracy(loss_fn, pred, Y):
+    if isinstance(loss_fn, BCEWithLogitsLoss):
+        return float(np.mean((pred > 0) == (Y > 0.5)))
+    if isinstance(loss_fn, (BCELoss, FocalLoss)):
+        return float(np.mean((pred > 0.5) == (Y > 0.5)))
+    return accuracy(pred, Y)
+
+
+def _batches(m, batch_size, rng):
+    """Index arrays of the mini-batches of one epoch (shuffled when there is more than one)."""
+    if batch_size is None or batch_size >= m:
+        return [slice(None)]
+    order = rng.permutation(m)
+    return [order[i : i + batch_size] for i in range(0, m, batch_size)]
+
+
+def train(
+    model,
+    loss_fn,
+    optimizer,
+    X,
+    Y,
+    *,
+    epochs,
+    batch_size=None,
+    rng=None,
+    validation=None,
+    progress=True,
+):
+    """Train ``model`` with mini-batch gradient descent; returns a :class:`History`.
+
+    Each step: ``zero_grad``, forward, loss, ``backward`` of the loss and of the model,
+    ``optimizer.step()``.
+
+    Parameters
+    ----------
+    model : Sequential
+    loss_fn : Loss
+    optimizer : Optimizer
+        Built on ``model.parameters()``.
+    X : ndarray of shape (m, n0)
+    Y : ndarray with m rows
+        Targets as ``loss_fn`` expects them (labels (m,) for CrossEntropyLoss, (m, 1) for BCE).
+    epochs : int >= 1
+    batch_size : int, optional
+        None trains on the full batch (plain gradient descent).
+    rng : numpy.random.Generator, optional
+        Shuffles the samples each epoch (a fixed seed when None).
+    validation : tuple (X_val, Y_val), optional
+    progress : bool
+        Show a progress bar (tqdm) over epochs.
+    """
+    where = "train"
+    epochs = check_int(epochs, where, "epochs")
+    if batch_size is not None:
+        batch_size = check_int(batch_size, where, "batch_size")
+    X = as_float_array(X, where, "X")
+    Y = np.asarray(Y)
+    if X.ndim != 2 or Y.ndim == 0 or X.shape[0] != Y.shape[0]:
+        raise ValueError(
+            f"{where}: expected X of shape (m, n) and Y with the same m rows, "
+            f"got X {X.shape} and Y {Y.shape}"
+        )
+    if validation is not None and (
+        not isinstance(validation, (tuple, list)) or len(validation) != 2
+    ):
+        raise TypeError(
+            f"{where}: expected validation as a pair (X_val, Y_val), got {validation!r}"
+        )
+    rng = np.random.default_rng(0) if rng is None else rng
+    is_clf = isinstance(loss_fn, _CLASSIFICATION)
+    history = History()
+    for _ in _progress(range(epochs), progress):
+        model.train()
+        total, correct = 0.0, 0.0
+        for idx in _batches(X.shape[0], batch_size, rng):
+            Xb, Yb = X[idx], Y[idx]
+            optimizer.zero_grad()
+            pred = model.forward(Xb)
+            n = Xb.shape[0]
+            total += loss_fn.forward(pred, Yb) * n
+            if is_clf:
+                correct += _classification_accuracy(loss_fn, pred, Yb) * n
+            model.backward(loss_fn.backward())
+            optimizer.step()
+        history.loss.append(total / X.shape[0])
+        if is_clf:
+            history.accuracy.append(correct / X.shape[0])
+        if validation is not None:
+            pred = model.predict(validation[0])
+            history.val_loss.append(loss_fn.forward(pred, validation[1]))
+            if is_clf:
+                history.val_accuracy.append(_classification_accuracy(loss_fn, pred, validation[1]))
+    return history
+
+
+def _progress(iterable, show):
+    if not show:
+        return iterable
+    from tqdm.auto import tqdm  # imported only when a progress bar is wanted
+
+    return tqdm(iterable, desc="epochs", leave=False)

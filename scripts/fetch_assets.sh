@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Fetch the book's offline JavaScript assets from the npm registry at pinned versions.
+#
+#   MathJax 3 (math rendering), require.js and the ipywidgets HTML manager (saved widgets
+#   in the static pages, with its Font Awesome files). They land in book/_assets/vendor/
+#   (git-ignored) and are served from the book's own static folder, so no page ever asks
+#   another host for anything.
+set -euo pipefail
+
+MATHJAX_VERSION=3.2.2
+REQUIREJS_VERSION=2.3.8
+HTML_MANAGER_VERSION=1.0.15
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dest="$root/book/_assets/vendor"
+stamp="$dest/.versions"
+want="mathjax@$MATHJAX_VERSION requirejs@$REQUIREJS_VERSION html-manager@$HTML_MANAGER_VERSION"
+
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    echo "fetch_assets: vendor assets up to date ($want)"
+    exit 0
+fi
+
+if ! command -v npm >/dev/null 2>&1; then
+    echo "ERROR: npm is not installed, but 'make book' needs it to fetch MathJax, require.js" >&2
+    echo "       and the ipywidgets HTML manager from the npm registry (pinned versions)." >&2
+    echo "       Install Node.js/npm (Debian/Ubuntu: apt-get install -y npm) and run again." >&2
+    exit 1
+fi
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+echo "fetch_assets: npm pack $want"
+(cd "$tmp" && npm pack --silent --loglevel=error \
+    "mathjax@$MATHJAX_VERSION" "requirejs@$REQUIREJS_VERSION" \
+    "@jupyter-widgets/html-manager@$HTML_MANAGER_VERSION" >/dev/null)
+for name in mathjax requirejs html-manager; do
+    mkdir -p "$tmp/$name"
+    tar xzf "$tmp"/*"$name"-*.tgz -C "$tmp/$name"
+done
+
+rm -rf "$dest"
+mkdir -p "$dest/mathjax" "$dest/requirejs" "$dest/html-manager"
+# MathJax: the tex-chtml component and the folders it loads on demand (~9 MB).
+mj="$tmp/mathjax/package/es5"
+cp "$mj/tex-chtml.js" "$dest/mathjax/"
+for sub in input output ui a11y adaptors sre; do
+    cp -r "$mj/$sub" "$dest/mathjax/"
+done
+cp "$tmp/mathjax/package/LICENSE" "$dest/mathjax/LICENSE"
+# require.js (unminified source as published; ~90 kB).
+cp "$tmp/requirejs/package/require.js" "$dest/requirejs/require.js"
+# The widget manager for static pages, and its Font Awesome files (found next to it).
+hm="$tmp/html-manager/package/dist"
+cp "$hm/embed-amd.js" "$dest/html-manager/"
+find "$hm" -maxdepth 1 -type f \( -name '*.woff2' -o -name '*.woff' -o -name '*.ttf' \
+    -o -name '*.eot' -o -name '*.svg' \) -exec cp {} "$dest/html-manager/" \;
+[[ -f "$hm/embed.js.LICENSE.txt" ]] && cp "$hm/embed.js.LICENSE.txt" "$dest/html-manager/LICENSE.txt"
+# Everyone (including linkchecker, which drops to 'nobody' as root) may read them.
+chmod -R a+rX "$dest"
+echo "$want" > "$stamp"
+echo "fetch_assets: done ($(du -sh "$dest" | cut -f1) in book/_assets/vendor)"
