@@ -63,7 +63,7 @@ def relu(z):
 
 
 def relu_grad(z):
-    """ReLU derivative: 1 where z > 0, else 0 (the subgradient 0 is used at z = 0, as in PyTorch)."""
+    """ReLU derivative: 1 where z > 0, else 0 (the subgradient 0 at z = 0, as in PyTorch)."""
     z = as_float_array(z, "relu_grad", "z")
     return (z > 0).astype(z.dtype)
 

@@ -15,7 +15,9 @@ from nbcore._checks import as_float_array, check_number
 def numerical_gradient(f, x, eps=1e-6):
     r"""The gradient of a scalar function ``f`` at ``x`` by centred differences.
 
-    .. math:: \frac{\partial f}{\partial x_i} \approx \frac{f(x + \epsilon e_i) - f(x - \epsilon e_i)}{2\epsilon}
+    .. math::
+        \frac{\partial f}{\partial x_i}
+        \approx \frac{f(x + \epsilon e_i) - f(x - \epsilon e_i)}{2\epsilon}
 
     The error is :math:`O(\epsilon^2)`. ``x`` (a float64 array) is perturbed **in place**, one
     entry at a time, and restored; so ``f`` may read ``x`` directly (e.g. ``x`` is ``W.data``).
@@ -62,7 +64,7 @@ def _caller(f, x):
 
 
 def relative_error(analytic, numeric):
-    r"""The relative error :math:`\lVert a - n \rVert / \max(\lVert a \rVert + \lVert n \rVert, 10^{-300})`.
+    r"""The relative error :math:`\lVert a - n \rVert / (\lVert a \rVert + \lVert n \rVert)`.
 
     0 when both are zero. Around 1e-9 or smaller means a correct gradient in float64; above 1e-5,
     a bug (or a kink of ReLU/abs inside the ``eps`` window).

@@ -55,7 +55,9 @@ class Loss:
 
 
 class MSELoss(Loss):
-    r"""Mean squared error :math:`J = \frac1N \sum (\hat y - y)^2`; :math:`dJ/d\hat y = 2(\hat y - y)/N`.
+    r"""Mean squared error :math:`J = \frac1N \sum (\hat y - y)^2`.
+
+    Gradient :math:`dJ/d\hat y = 2(\hat y - y)/N`.
 
     N is the number of elements (samples times outputs), as in ``torch.nn.MSELoss``.
     """

@@ -1,6 +1,6 @@
 """Interactive widgets of the book, one module per chapter, re-exported here.
 
-Two kinds (see :mod:`nbcore.widgets._html` and CONTRIBUTING.md): kernel-free widgets built with
+Two kinds (see CONTRIBUTING.md): kernel-free widgets built with
 :func:`frame_scrubber` work in the static HTML book too; live widgets need a kernel and are
 replaced in the HTML book by :func:`static_fallback` (a figure of the default state and a
 "Run it live" Binder link). ipywidgets and matplotlib are imported only when a widget is built.

@@ -1,0 +1,259 @@
+"""Activation functions: values, derivatives (gradcheck), kinks, extreme inputs, properties."""
+
+from functools import partial
+
+import numpy as np
+import pytest
+from _nbcore_util import assert_grad_ok, away_from_zero, strict
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import nbcore as nc
+
+PROP = settings(max_examples=50, deadline=None)
+
+PAIRS = {
+    "sigmoid": (nc.sigmoid, nc.sigmoid_grad),
+    "tanh": (nc.tanh, nc.tanh_grad),
+    "relu": (nc.relu, nc.relu_grad),
+    "leaky_relu": (nc.leaky_relu, nc.leaky_relu_grad),
+    "leaky_relu_0.2": (partial(nc.leaky_relu, alpha=0.2), partial(nc.leaky_relu_grad, alpha=0.2)),
+}
+SHAPES = [(1,), (7,), (4, 3), (2, 3, 4)]
+
+
+# ---------------------------------------------------------------- values
+def test_known_values():
+    z = np.array([-2.0, 0.0, 3.0])
+    np.testing.assert_array_equal(nc.step(z), [0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(nc.identity(z), z)
+    np.testing.assert_array_equal(nc.relu(z), [0.0, 0.0, 3.0])
+    np.testing.assert_allclose(nc.leaky_relu(z), [-0.02, 0.0, 3.0], rtol=1e-15)
+    np.testing.assert_allclose(nc.leaky_relu(z, alpha=0.1), [-0.2, 0.0, 3.0], rtol=1e-15)
+    # sigma(0) = 1/2; sigma(3) = 1 / (1 + e^-3) = 0.9525741268224334
+    np.testing.assert_allclose(nc.sigmoid(z)[1:], [0.5, 0.9525741268224334], rtol=1e-15)
+    np.testing.assert_allclose(nc.tanh(z), np.tanh(z), rtol=1e-15)
+    # sigma'(0) = 1/4, tanh'(0) = 1
+    assert nc.sigmoid_grad(np.array([0.0]))[0] == 0.25
+    assert nc.tanh_grad(np.array([0.0]))[0] == 1.0
+
+
+def test_functions_are_pure():
+    z = np.array([-1.0, 0.5, 2.0])
+    before = z.copy()
+    for f in (nc.step, nc.identity, nc.sigmoid, nc.tanh, nc.relu, nc.leaky_relu, nc.softmax):
+        f(z)
+    np.testing.assert_array_equal(z, before)
+    out = nc.identity(z)
+    out[0] = 99.0
+    assert z[0] == -1.0, "identity must not return its input array itself"
+
+
+# ---------------------------------------------------------------- derivatives
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("name", list(PAIRS))
+def test_derivative_gradcheck(name, shape, rng):
+    f, fprime = PAIRS[name]
+    z = away_from_zero(rng.normal(scale=2.0, size=shape))
+    C = rng.normal(size=shape)
+    assert_grad_ok(lambda: float(np.sum(f(z) * C)), z, C * fprime(z))
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (5,), (4, 3), (3, 5)], ids=str)
+def test_logsumexp_gradient_is_softmax(shape, rng):
+    z = rng.normal(scale=3.0, size=shape)
+    assert_grad_ok(lambda: float(np.sum(nc.logsumexp(z))), z, nc.softmax(z))
+
+
+@pytest.mark.parametrize("axis", [-1, 0])
+def test_softmax_and_log_softmax_gradients(axis, rng):
+    z = rng.normal(scale=2.0, size=(4, 3))
+    C = rng.normal(size=z.shape)
+    s = nc.softmax(z, axis=axis)
+    # d/dz sum(C * softmax) = s * (C - sum(C * s))   (Jacobian-vector product)
+    analytic = s * (C - np.sum(C * s, axis=axis, keepdims=True))
+    assert_grad_ok(lambda: float(np.sum(C * nc.softmax(z, axis=axis))), z, analytic)
+    # d/dz sum(C * log_softmax) = C - s * sum(C)
+    analytic = C - s * np.sum(C, axis=axis, keepdims=True)
+    assert_grad_ok(lambda: float(np.sum(C * nc.log_softmax(z, axis=axis))), z, analytic)
+
+
+def test_softmax_family_agree(rng):
+    z = rng.normal(size=(5, 4))
+    np.testing.assert_allclose(nc.log_softmax(z), np.log(nc.softmax(z)), rtol=1e-13)
+    np.testing.assert_allclose(nc.logsumexp(z), np.log(np.exp(z).sum(axis=-1)), rtol=1e-14)
+    assert nc.logsumexp(z).shape == (5,)
+    assert nc.logsumexp(z, axis=0).shape == (4,)
+    np.testing.assert_allclose(nc.softmax(z, axis=0).sum(axis=0), 1.0, rtol=1e-14)
+
+
+# ---------------------------------------------------------------- kinks: documented subgradients
+def test_subgradients_at_zero():
+    zero = np.array([0.0])
+    assert nc.relu_grad(zero)[0] == 0.0
+    assert nc.leaky_relu_grad(zero)[0] == 0.01
+    assert nc.leaky_relu_grad(zero, alpha=0.3)[0] == 0.3
+    assert nc.step(zero)[0] == 0.0
+    assert nc.relu(zero)[0] == 0.0
+    assert nc.leaky_relu(zero)[0] == 0.0
+
+
+# ---------------------------------------------------------------- extreme inputs
+BIG = [-np.inf, -1e300, -1e4, -800.0, 0.0, 800.0, 1e4, 1e300, np.inf]
+
+
+def test_sigmoid_extremes():
+    z = np.array(BIG)
+    with strict():
+        s = nc.sigmoid(z)
+        ds = nc.sigmoid_grad(z)
+        t = nc.tanh(z)
+        dt = nc.tanh_grad(z)
+    np.testing.assert_array_equal(s, [0, 0, 0, 0, 0.5, 1, 1, 1, 1])
+    np.testing.assert_array_equal(ds, [0, 0, 0, 0, 0.25, 0, 0, 0, 0])
+    np.testing.assert_array_equal(t, [-1, -1, -1, -1, 0, 1, 1, 1, 1])
+    np.testing.assert_array_equal(dt, [0, 0, 0, 0, 1, 0, 0, 0, 0])
+
+
+def test_relu_family_extremes():
+    z = np.array(BIG)
+    with strict():
+        r = nc.relu(z)
+        lr = nc.leaky_relu(z)
+        g = nc.relu_grad(z)
+        lg = nc.leaky_relu_grad(z)
+    np.testing.assert_array_equal(r, np.maximum(z, 0))
+    np.testing.assert_array_equal(lr, np.where(z > 0, z, 0.01 * z))
+    np.testing.assert_array_equal(g, (z > 0).astype(float))
+    np.testing.assert_array_equal(lg, np.where(z > 0, 1.0, 0.01))
+
+
+@pytest.mark.parametrize(
+    "z, expected",
+    [
+        ([1e4, 0.0, -1e4], [1.0, 0.0, 0.0]),
+        ([1e300, -1e300], [1.0, 0.0]),
+        ([1e300, 1e300, 0.0], [0.5, 0.5, 0.0]),
+        ([-1e300, -1e300], [0.5, 0.5]),
+        ([1e4, 1e4 + 1.0], [1 / (1 + np.e), np.e / (1 + np.e)]),
+        ([-1e4, -1e4 - 1.0], [np.e / (1 + np.e), 1 / (1 + np.e)]),
+        ([np.inf, 0.0, -np.inf], [1.0, 0.0, 0.0]),
+        ([-np.inf, 0.0, 1.0], [0.0, 1 / (1 + np.e), np.e / (1 + np.e)]),
+        ([np.inf, 1e300, -1e300], [1.0, 0.0, 0.0]),
+    ],
+    ids=str,
+)
+def test_softmax_extremes(z, expected):
+    with strict():
+        p = nc.softmax(np.array(z))
+    assert np.all(np.isfinite(p))
+    np.testing.assert_allclose(p, expected, rtol=1e-12, atol=1e-300)
+
+
+def test_softmax_extremes_in_a_matrix_row_by_row():
+    Z = np.array([[1e4, 0.0, -1e4], [1.0, 2.0, 3.0], [np.inf, 0.0, 0.0], [-1e300, 0.0, 0.0]])
+    with strict():
+        P = nc.softmax(Z)
+    np.testing.assert_allclose(P[0], [1, 0, 0], atol=1e-300)
+    np.testing.assert_allclose(P[1], np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum(), rtol=1e-14)
+    np.testing.assert_array_equal(P[2], [1, 0, 0])
+    np.testing.assert_allclose(P[3], [0, 0.5, 0.5], rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "z, expected",
+    [
+        ([1e4, 0.0], [0.0, -1e4]),
+        ([1e300, 0.0], [0.0, -1e300]),
+        ([1e4, 1e4], [-np.log(2), -np.log(2)]),
+        ([0.0, -np.inf], [0.0, -np.inf]),
+        ([np.inf, 0.0], [0.0, -np.inf]),
+        ([-1e300, 1e300], [-2e300, 0.0]),
+    ],
+    ids=str,
+)
+def test_log_softmax_extremes(z, expected):
+    with strict():
+        out = nc.log_softmax(np.array(z))
+    assert not np.any(np.isnan(out))
+    np.testing.assert_allclose(out, expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "z, expected",
+    [
+        ([1e4, 1e4], 1e4 + np.log(2)),
+        ([1e300, 0.0], 1e300),
+        ([-1e300, -1e300], -1e300),
+        ([-np.inf, 0.0], 0.0),
+        ([np.inf, 0.0], np.inf),
+        ([np.inf, np.inf], np.inf),
+        ([-np.inf, -np.inf], -np.inf),
+        ([1e4, -1e4], 1e4),
+    ],
+    ids=str,
+)
+def test_logsumexp_extremes(z, expected):
+    with strict():
+        out = nc.logsumexp(np.array(z))
+    assert out == pytest.approx(expected, rel=1e-14)
+
+
+# ---------------------------------------------------------------- properties (hypothesis)
+finite_logits = st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False)
+huge_logits = st.one_of(
+    finite_logits,
+    st.sampled_from([-1e300, -1e4, 0.0, 1e4, 1e300]),
+    st.floats(-1e300, 1e300),  # the contract promises |z| up to 1e300
+)
+
+
+@PROP
+@given(z=hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=6), elements=huge_logits))
+def test_softmax_sums_to_one_even_for_huge_logits(z):
+    with strict():
+        p = nc.softmax(z)
+    assert np.all((p >= 0) & (p <= 1))
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0, rtol=0, atol=1e-12)
+
+
+@PROP
+@given(
+    z=hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=2, max_side=6), elements=finite_logits),
+    c=finite_logits,
+)
+def test_softmax_is_shift_invariant(z, c):
+    with strict():
+        p = nc.softmax(z)
+        q = nc.softmax(z + c)
+    np.testing.assert_allclose(q, p, rtol=1e-8, atol=1e-12)
+
+
+@PROP
+@given(
+    z=hnp.arrays(
+        np.float64,
+        hnp.array_shapes(max_dims=2, max_side=6),
+        elements=st.floats(allow_nan=False, allow_infinity=True),
+    )
+)
+def test_sigmoid_bounded_and_symmetric(z):
+    with strict():
+        s = nc.sigmoid(z)
+        s_neg = nc.sigmoid(-z)
+    assert np.all((s >= 0) & (s <= 1))
+    # sigma(-z) = 1 - sigma(z)
+    np.testing.assert_allclose(s + s_neg, 1.0, rtol=0, atol=2e-16 * 4)
+
+
+@PROP
+@given(z=hnp.arrays(np.float64, hnp.array_shapes(max_dims=2, max_side=6), elements=finite_logits))
+def test_logsumexp_bounds(z):
+    """max(z) <= logsumexp(z) <= max(z) + log(k)."""
+    z = np.atleast_2d(z)
+    with strict():
+        lse = nc.logsumexp(z)
+    m = z.max(axis=-1)
+    assert np.all(lse >= m - 1e-9 * np.abs(m))
+    assert np.all(lse <= m + np.log(z.shape[-1]) + 1e-9 * (1 + np.abs(m)))
