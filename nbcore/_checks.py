@@ -19,28 +19,34 @@ def as_float_array(x, where: str, name: str = "x", dtype=None) -> np.ndarray:
     float32 and float64 arrays keep their dtype (no copy); integers and booleans become float64,
     or ``dtype`` when it is given. Strings, objects, None and NaN raise.
     """
+    if type(x) is np.ndarray and x.dtype.char in "fd" and dtype is None:
+        arr = x  # the common case, kept cheap: it runs on every layer call
+    else:
+        arr = _to_array(x, where, name, dtype)
+    # np.min propagates NaN: one cheap reduction (no temporary array) finds whether there is any.
+    if arr.size and np.isnan(arr.min()):
+        raise ValueError(
+            f"{where}: expected {name} without NaN, got {int(np.isnan(arr).sum())} NaN"
+        )
+    return arr
+
+
+def _to_array(x, where, name, dtype):
     if x is None:
         raise TypeError(f"{where}: expected {name} as an array of numbers, got None")
-    if isinstance(x, np.ndarray):
-        arr = x
-    else:
-        try:
-            arr = np.asarray(x)
-        except (TypeError, ValueError) as err:
-            raise TypeError(f"{where}: expected {name} as an array of numbers, got {x!r}") from err
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{where}: expected {name} as an array of numbers, got {x!r}") from err
     if arr.dtype.kind not in "fiub":
         raise TypeError(
             f"{where}: expected {name} as an array of numbers, got dtype {arr.dtype} "
             f"({type(x).__name__})"
         )
     if dtype is not None:
-        arr = arr.astype(dtype, copy=False)
-    elif arr.dtype.kind != "f" or arr.dtype.itemsize < 4:
-        arr = arr.astype(np.float64)
-    if np.isnan(arr).any():
-        raise ValueError(
-            f"{where}: expected {name} without NaN, got {int(np.isnan(arr).sum())} NaN"
-        )
+        return arr.astype(dtype, copy=False)
+    if arr.dtype.kind != "f" or arr.dtype.itemsize < 4:
+        return arr.astype(np.float64)
     return arr
 
 

@@ -159,24 +159,24 @@ class BCEWithLogitsLoss(Loss):
         pred, target = self._inputs(pred, target)
         check_range(target, 0, 1, "BCEWithLogitsLoss.forward", "target")
         z, y = pred, target
-        loss = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
-        self._dpred = (F._sigmoid(z) - y) / z.size
+        e = np.exp(-np.abs(z))  # e^{-|z|} <= 1 never overflows; shared by loss and gradient
+        loss = np.maximum(z, 0) - z * y + np.log1p(e)
+        sigma = np.where(z >= 0, 1, e) / (1 + e)  # sigma(z), as in activations.sigmoid
+        self._dpred = (sigma - y) / z.size
         return float(np.mean(loss))
 
 
+def _labels(target, m, k, where):
+    """Integer class labels of shape (m,) with values in [0, k)."""
+    y = check_labels(target, k, where, "target")
+    if y.shape[0] != m:
+        raise ValueError(f"{where}: expected target of shape ({m},) or ({m}, {k}), got {y.shape}")
+    return y
+
+
 def _class_targets(target, m, k, dtype, where):
-    """Integer labels (m,) or probability rows (m, k) -> probability rows Y of shape (m, k)."""
-    arr = np.asarray(target)
-    if arr.ndim == 1:
-        y = check_labels(arr, k, where, "target")
-        if y.shape[0] != m:
-            raise ValueError(
-                f"{where}: expected target of shape ({m},) or ({m}, {k}), got {y.shape}"
-            )
-        Y = np.zeros((m, k), dtype=dtype)
-        Y[np.arange(m), y] = 1
-        return Y
-    Y = as_float_array(arr, where, "target", dtype=dtype)
+    """One-hot or probability rows: a float array of shape (m, k), rows summing to 1."""
+    Y = as_float_array(target, where, "target", dtype=dtype)
     if Y.shape != (m, k):
         raise ValueError(f"{where}: expected target of shape ({m},) or ({m}, {k}), got {Y.shape}")
     check_range(Y, 0, 1, where, "target probabilities")
@@ -206,11 +206,23 @@ class CrossEntropyLoss(Loss):
         where = "CrossEntropyLoss.forward"
         Z = check_matrix(pred, where, "pred")
         m, k = Z.shape
-        Y = _class_targets(target, m, k, Z.dtype, where)
-        logP = F.log_softmax(Z)
-        terms = np.where(Y > 0, Y * logP, 0)  # 0 * log 0 counts as 0
-        self._dpred = (F.softmax(Z) - Y) / Z.dtype.type(m)
-        return float(-terms.sum() / m)
+        shifted = F._shift_by_max(Z, axis=1)  # z - max z: no exp overflows
+        E = np.exp(shifted)
+        S = E.sum(axis=1, keepdims=True)
+        P = E / S  # softmax(Z)
+        logS = np.log(S)  # log P = shifted - log S
+        if np.ndim(target) == 1:  # integer labels: pick log P[i, y_i], no one-hot matrix built
+            y = _labels(target, m, k, where)
+            rows = np.arange(m)
+            loss = -(shifted[rows, y] - logS[:, 0]).mean()
+            P[rows, y] -= 1  # P - Y
+        else:
+            Y = _class_targets(target, m, k, Z.dtype, where)
+            loss = -np.where(Y > 0, Y * (shifted - logS), 0).sum() / m  # 0 log 0 counts as 0
+            P -= Y
+        P /= m
+        self._dpred = P  # (softmax(Z) - Y) / m
+        return float(loss)
 
 
 class NLLLoss(Loss):

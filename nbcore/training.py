@@ -70,18 +70,22 @@ def accuracy(pred, target):
 _CLASSIFICATION = (CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, FocalLoss)
 
 
-def _classification_accuracy(loss_fn, pred, Y):
+def _correct(loss_fn, pred, Y):
+    """How many predictions in the batch are right (a lean version of ``accuracy``)."""
     if isinstance(loss_fn, BCEWithLogitsLoss):
-        return float(np.mean((pred > 0) == (Y > 0.5)))
+        return np.count_nonzero((pred > 0) == (Y > 0.5))
     if isinstance(loss_fn, (BCELoss, FocalLoss)):
-        return float(np.mean((pred > 0.5) == (Y > 0.5)))
-    return accuracy(pred, Y)
+        return np.count_nonzero((pred > 0.5) == (Y > 0.5))
+    labels = Y if Y.ndim == 1 else Y.argmax(axis=1)
+    return np.count_nonzero(pred.argmax(axis=1) == labels)
 
 
-def _batches(m, batch_size, rng):
-    """Index arrays of the mini-batches of one epoch (shuffled when there is more than one)."""
+def _batches(m, batch_size, rng, shuffle):
+    """Index arrays (or slices) of the mini-batches of one epoch."""
     if batch_size is None or batch_size >= m:
         return [slice(None)]
+    if not shuffle:
+        return [slice(i, i + batch_size) for i in range(0, m, batch_size)]
     order = rng.permutation(m)
     return [order[i : i + batch_size] for i in range(0, m, batch_size)]
 
@@ -98,6 +102,7 @@ def train(
     rng=None,
     validation=None,
     progress=True,
+    shuffle=True,
 ):
     """Train ``model`` with mini-batch gradient descent; returns a :class:`History`.
 
@@ -121,6 +126,9 @@ def train(
     validation : tuple (X_val, Y_val), optional
     progress : bool
         Show a progress bar (tqdm) over epochs.
+    shuffle : bool
+        Shuffle the samples before each epoch (True); False keeps their order (benchmarks use
+        it so that every library sees the same batches).
     """
     where = "train"
     epochs = check_int(epochs, where, "epochs")
@@ -145,24 +153,25 @@ def train(
     for _ in _progress(range(epochs), progress):
         model.train()
         total, correct = 0.0, 0.0
-        for idx in _batches(X.shape[0], batch_size, rng):
+        for idx in _batches(X.shape[0], batch_size, rng, shuffle):
             Xb, Yb = X[idx], Y[idx]
             optimizer.zero_grad()
             pred = model.forward(Xb)
             n = Xb.shape[0]
             total += loss_fn.forward(pred, Yb) * n
             if is_clf:
-                correct += _classification_accuracy(loss_fn, pred, Yb) * n
+                correct += _correct(loss_fn, pred, Yb)
             model.backward(loss_fn.backward())
             optimizer.step()
         history.loss.append(total / X.shape[0])
         if is_clf:
             history.accuracy.append(correct / X.shape[0])
         if validation is not None:
-            pred = model.predict(validation[0])
-            history.val_loss.append(loss_fn.forward(pred, validation[1]))
+            X_val, Y_val = validation[0], np.asarray(validation[1])
+            pred = model.predict(X_val)
+            history.val_loss.append(loss_fn.forward(pred, Y_val))
             if is_clf:
-                history.val_accuracy.append(_classification_accuracy(loss_fn, pred, validation[1]))
+                history.val_accuracy.append(_correct(loss_fn, pred, Y_val) / len(Y_val))
     return history
 
 

@@ -1,0 +1,444 @@
+"""Checkers for the exercises of chapter 1 (The neuron).
+
+Each ``check_*`` function takes the reader's answer, never raises, and returns a
+:class:`~nbcore.exercises.Feedback` whose message names the most likely mistake:
+
+* :func:`check_hand_neuron` -- z and a of one sigmoid neuron computed by hand;
+* :func:`check_neuron_function` -- a function ``neuron(X, w, b, g)`` vectorised over the rows of X;
+* :func:`check_bias_prediction` -- the outputs of the AND perceptron after its bias is changed;
+* :func:`check_gate_weights` -- weights and bias of a step neuron for a given logic gate;
+* :func:`check_separable_count` -- how many of the 16 two-input Boolean functions one neuron
+  can compute.
+
+Introduced in chapter 1 (The neuron).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from nbcore import activations as F
+from nbcore.exercises._base import Feedback, close, correct, wrong
+from nbcore.widgets.neuron import GATES, X_TRUTH, gate_name
+
+__all__ = [
+    "HAND_B",
+    "HAND_W",
+    "HAND_X",
+    "check_bias_prediction",
+    "check_gate_weights",
+    "check_hand_neuron",
+    "check_neuron_function",
+    "check_separable_count",
+]
+
+#: The neuron of the hand-computation exercise: x, w, b (sigmoid activation).
+HAND_X = np.array([1.0, 2.0, -1.0])
+HAND_W = np.array([0.5, 0.25, -1.5])
+HAND_B = -0.5
+
+
+def _number(value):
+    """``value`` as a float, or None when it is not a single real number."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    arr = np.asarray(value) if isinstance(value, np.ndarray) else None
+    if arr is not None and arr.size == 1 and arr.dtype.kind in "fiu":
+        return float(arr.reshape(()))
+    return None
+
+
+def _same(a, b):
+    return close(a, b, rtol=1e-3, atol=1e-4)
+
+
+# ---- exercise 1: one neuron by hand ------------------------------------------------------------
+
+
+def check_hand_neuron(z, a) -> Feedback:
+    """Check z and a = sigmoid(z) for x = (1, 2, -1), w = (0.5, 0.25, -1.5), b = -0.5.
+
+    The right answer is z = 2.0 and a = sigmoid(2) = 0.8808 (to 4 decimals).
+    """
+    x, w, b = HAND_X, HAND_W, HAND_B
+    z_ok = float(w @ x + b)
+    a_ok = float(F.sigmoid(z_ok))
+    if z is None or a is None:
+        return wrong("replace None with your values of z and a.", "missing")
+    if isinstance(z, (list, tuple, np.ndarray)) and np.size(z) == 3:
+        return wrong(
+            "z is one number: add up the three products w_j x_j (and the bias), "
+            "do not keep them as a vector.",
+            "not-summed",
+        )
+    zv, av = _number(z), _number(a)
+    if zv is None or av is None:
+        return wrong(f"z and a should be numbers, got {z!r} and {a!r}.", "type")
+    a_of_z = float(F.sigmoid(zv))
+    consistent = " (Your a is σ of your z, so only z needs fixing.)" if _same(av, a_of_z) else ""
+    if not _same(zv, z_ok):
+        wx = float(w @ x)
+        diagnoses = [
+            (wx, "no-bias", f"z = {wx:g} is w·x without the bias: add b = {b:g}."),
+            (wx - b, "bias-sign", f"z = {wx - b:g} subtracts b; z = w·x + b adds it (b = {b:g})."),
+            (
+                wx - 2 * w[2] * x[2] + b,
+                "product-sign",
+                f"check the third product: w3 x3 = ({w[2]:g})·({x[2]:g}) = +{w[2] * x[2]:g}, "
+                "a negative times a negative is positive.",
+            ),
+            (-wx + b, "wx-sign", "w·x has the wrong sign: z = +w·x + b."),
+            (-(wx + b), "overall-sign", "your z has the right size but the wrong sign."),
+            (
+                float(w.sum() + x.sum() + b),
+                "sum-not-product",
+                "you added the weights and the inputs; z multiplies each input by its weight "
+                "and adds the products: w1 x1 + w2 x2 + w3 x3 + b.",
+            ),
+        ]
+        for value, tag, message in diagnoses:
+            if _same(zv, value):
+                return wrong(message + consistent, tag)
+        return wrong(
+            "z is not right yet. Write the three products w_j x_j, add them, then add b."
+            + consistent,
+            "z-value",
+        )
+    if _same(av, a_ok):
+        return correct(f"z = {z_ok:g} and a = σ({z_ok:g}) = {a_ok:.4f}.")
+    diagnoses = [
+        (float(F.step(z_ok)), "wrong-activation", "that is step(z); this neuron uses the sigmoid."),
+        (z_ok, "wrong-activation", "that is z itself (the identity); apply σ(z) = 1/(1 + e^(-z))."),
+        (float(np.tanh(z_ok)), "wrong-activation", "that is tanh(z), not the sigmoid."),
+        (
+            float(F.sigmoid(-z_ok)),
+            "exp-sign",
+            "that is 1/(1 + e^(+z)) = σ(-z): the exponent is -z, so e^(-2) = 0.1353.",
+        ),
+        (
+            float(np.exp(-z_ok)),
+            "sigmoid-incomplete",
+            "that is e^(-z) only; σ(z) = 1/(1 + e^(-z)).",
+        ),
+        (
+            float(1 + np.exp(-z_ok)),
+            "sigmoid-incomplete",
+            "that is the denominator 1 + e^(-z); take its reciprocal.",
+        ),
+    ]
+    for value, tag, message in diagnoses:
+        if _same(av, value):
+            return wrong(f"z = {z_ok:g} is right, but a: " + message, tag)
+    return wrong(f"z = {z_ok:g} is right; now compute a = σ(z) = 1/(1 + e^(-z)).", "a-value")
+
+
+# ---- exercise 2: the vectorised neuron -------------------------------------------------------
+
+
+def _cases():
+    """Test cases (X, w, b, g): a single row, a batch, a square X (catches transposes)."""
+    rng = np.random.default_rng(1)
+    return [
+        (np.array([[0.5, -1.0, 2.0]]), np.array([0.8, 0.2, 0.4]), -0.5, F.sigmoid),
+        (rng.normal(size=(5, 3)), rng.normal(size=3), 0.7, F.sigmoid),
+        (rng.normal(size=(3, 3)), rng.normal(size=3), -0.3, F.tanh),
+        (rng.normal(size=(4, 2)), rng.normal(size=2), 1.2, F.identity),
+    ]
+
+
+def check_neuron_function(neuron) -> Feedback:
+    """Check ``neuron(X, w, b, g)``: X (m, n), w (n,), b a number, g a function -> a of shape (m,).
+
+    The reference is ``g(X @ w + b)``.
+    """
+    if neuron is None:
+        return wrong(
+            "define your function `neuron` and pass it (not None) to the checker.", "missing"
+        )
+    if not callable(neuron):
+        return wrong(
+            f"pass the function itself, e.g. check_neuron_function(neuron); "
+            f"got {type(neuron).__name__}.",
+            "type",
+        )
+    for X, w, b, g in _cases():
+        m, n = X.shape
+        expected = g(X @ w + b)
+        try:
+            with np.errstate(all="ignore"):
+                out = neuron(X.copy(), w.copy(), b, g)
+        except Exception as err:  # the reader's code may raise anything
+            hint = ""
+            if isinstance(err, ValueError) and (
+                "matmul" in str(err) or "shape" in str(err) or "broadcast" in str(err)
+            ):
+                hint = (
+                    f" With X of shape ({m}, {n}) (one sample per row) and w of shape "
+                    f"({n},), X @ w has shape ({m},): one z per sample."
+                )
+                return wrong(
+                    f"your function raised {type(err).__name__} ({err}).{hint}", "orientation"
+                )
+            return wrong(
+                f"your function raised {type(err).__name__} ({err}) for X of shape ({m}, {n}).",
+                "exception",
+            )
+        try:
+            out = np.asarray(out, dtype=float)
+        except (TypeError, ValueError):
+            return wrong(
+                f"your function should return an array of numbers, got {type(out).__name__}.",
+                "type",
+            )
+        if out.shape != expected.shape:
+            if out.size == expected.size and _allclose(out.ravel(), expected):
+                return wrong(
+                    f"the values are right but the shape is {out.shape}; return "
+                    f"shape ({m},), one output per row of X (e.g. no [:, None] and no "
+                    "reshape).",
+                    "shape",
+                )
+            if out.shape == (n,) and m != n:
+                return wrong(
+                    f"you got shape ({n},), one value per input feature: sum over "
+                    f"axis=1 (the features), or use X @ w, to get one z per sample, "
+                    f"shape ({m},).",
+                    "wrong-axis",
+                )
+            return wrong(
+                f"expected shape ({m},), one output per row of X; got {out.shape}.", "shape"
+            )
+        if _allclose(out, expected):
+            continue
+        Xw = X @ w
+        diagnoses = [
+            (g(Xw), "no-bias", "you forgot the bias: z = X @ w + b."),
+            (g(Xw - b), "bias-sign", "the bias is added, not subtracted: z = X @ w + b."),
+            (g(Xw) + b, "bias-after-g", "add b before applying g: a = g(X @ w + b)."),
+            (Xw + b, "no-activation", "you returned z; apply the activation: a = g(z)."),
+            (g(-Xw + b), "wx-sign", "X @ w has the wrong sign: z = +X @ w + b."),
+        ]
+        if m == n:
+            diagnoses.append(
+                (
+                    g(X.T @ w + b),
+                    "transposed",
+                    "you used X.T @ w (features as rows); the book's X has one "
+                    "sample per row, so z = X @ w + b.",
+                )
+            )
+        for value, tag, message in diagnoses:
+            if _allclose(out, value):
+                return wrong(message, tag)
+        return wrong(
+            f"wrong values for X of shape ({m}, {n}); compare with g(X @ w + b) on a "
+            "small example you can do by hand.",
+            "value",
+        )
+    return correct("neuron(X, w, b, g) = g(X @ w + b), one output per row of X.")
+
+
+def _allclose(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and np.allclose(a, b, atol=1e-8)
+
+
+# ---- exercise 3: predict, then check ---------------------------------------------------------
+
+
+def _as_outputs(outputs):
+    """The reader's four outputs as a float array of shape (4,), or None."""
+    try:
+        arr = np.asarray(outputs, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return arr if arr.shape == (4,) and np.all(np.isfinite(arr)) else None
+
+
+def check_bias_prediction(b, outputs) -> Feedback:
+    """Check the predicted outputs of the step neuron w = (1, 1) with bias ``b``.
+
+    ``outputs`` are the four outputs on the rows (0, 0), (0, 1), (1, 0), (1, 1); the step is
+    1 where z > 0 and 0 where z <= 0 (the book's convention, ``nc.step``).
+    """
+    bv = _number(b)
+    if bv is None:
+        return wrong(f"b should be the bias you predicted for, a number; got {b!r}.", "type")
+    if outputs is None:
+        return wrong("replace None with your four predicted outputs, e.g. [0, 0, 0, 1].", "missing")
+    out = _as_outputs(outputs)
+    if out is None:
+        return wrong(
+            "give four outputs, one per row (0, 0), (0, 1), (1, 0), (1, 1), e.g. "
+            f"[0, 0, 0, 1]; got {outputs!r}.",
+            "shape",
+        )
+    z = X_TRUTH @ np.array([1.0, 1.0]) + bv
+    expected = (z > 0).astype(float)
+    name = gate_name(expected)
+    if np.array_equal(out, expected):
+        extra = ""
+        if np.any(z == 0):
+            rows = [tuple(int(v) for v in X_TRUTH[i]) for i in np.flatnonzero(z == 0)]
+            extra = (
+                f" At {', '.join(map(str, rows))} z is exactly 0, and step(0) = 0: those "
+                "points lie on the decision line."
+            )
+        return correct(f"with b = {bv:g} the neuron computes {name}.{extra}")
+    if not np.all(np.isin(out, (0.0, 1.0))):
+        if np.allclose(out, z):
+            return wrong(
+                "those are the z values; the outputs are step(z): 1 where z > 0, else 0.", "gave-z"
+            )
+        return wrong(
+            "a step neuron outputs only 0 or 1: apply step(z) to each row's z.", "not-binary"
+        )
+    if np.array_equal(out, (z >= 0).astype(float)):
+        return wrong(
+            "you used step(0) = 1. The book's step is 1 only where z > 0 "
+            "(nc.step(0.0) is 0.0); look at the rows where z = 0 exactly.",
+            "step-convention",
+        )
+    if np.array_equal(out, np.array(GATES["AND"], dtype=float)):
+        return wrong(
+            f"that is still AND. The bias moves the threshold: with b = {bv:g}, "
+            f"z = x1 + x2 + ({bv:g}) on each row.",
+            "unchanged",
+        )
+    if np.array_equal(out, 1 - expected):
+        return wrong("exactly the opposite outputs: 1 is for z > 0, 0 for z <= 0.", "inverted")
+    bad = [tuple(int(v) for v in X_TRUTH[i]) for i in np.flatnonzero(out != expected)]
+    return wrong(
+        f"not yet right at {', '.join(map(str, bad))}: compute z = x1 + x2 + b on "
+        "those rows, then step(z).",
+        "rows",
+    )
+
+
+# ---- exercise 4: weights for a gate ----------------------------------------------------------
+
+
+def _gate_key(gate):
+    if not isinstance(gate, str):
+        return None
+    wanted = " ".join(gate.replace("_", " ").split()).upper()
+    for name in GATES:
+        if name.upper() == wanted:
+            return name
+    return None
+
+
+def check_gate_weights(gate, w, b) -> Feedback:
+    """Check that the step neuron with weights ``w`` (2,) and bias ``b`` computes ``gate``.
+
+    ``gate`` is a name of :data:`nbcore.widgets.neuron.GATES` (case does not matter), e.g.
+    ``"NOR"`` or ``"x1 AND NOT x2"``. The step is 1 where z > 0 (``nc.step``).
+    """
+    name = _gate_key(gate)
+    if name is None:
+        return wrong(f"unknown gate {gate!r}; use one of {list(GATES)}.", "gate")
+    if w is None or b is None:
+        return wrong("replace None with your weights w = [w1, w2] and bias b.", "missing")
+    try:
+        wv = np.asarray(w, dtype=float)
+    except (TypeError, ValueError):
+        return wrong(f"w should be two numbers [w1, w2]; got {w!r}.", "type")
+    if wv.shape != (2,):
+        return wrong(
+            f"w should have shape (2,), one weight per input; got shape {wv.shape}.", "shape"
+        )
+    bv = _number(b)
+    if bv is None or not np.all(np.isfinite(wv)):
+        return wrong(f"b should be one finite number and w finite; got b = {b!r}.", "type")
+    want = np.array(GATES[name])
+    z = X_TRUTH @ wv + bv
+    got = (z > 0).astype(int)
+    on_line = np.flatnonzero(z == 0)
+    if np.array_equal(got, want):
+        if on_line.size:
+            rows = ", ".join(str(tuple(int(v) for v in X_TRUTH[i])) for i in on_line)
+            return correct(
+                f"your neuron computes {name}, but z = 0 exactly at {rows}: the "
+                "answer depends on step(0) = 0. A bias in the middle of the allowed "
+                "interval is safer."
+            )
+        return correct(f"step({wv[0]:g} x1 + {wv[1]:g} x2 + {bv:g}) computes {name}.")
+    if name in ("XOR", "XNOR"):
+        return wrong(
+            f"no single neuron computes {name}: the four inequalities contradict each "
+            f"other (see the chapter). These weights compute {gate_name(got)}.",
+            "impossible",
+        )
+    if np.array_equal((z >= 0).astype(int), want):
+        return wrong(
+            "this works only if step(0) = 1: z = 0 exactly at some rows, and the "
+            "book's step gives 0 there. Move b a little (to the middle of the allowed "
+            "interval).",
+            "step-convention",
+        )
+    if np.array_equal(got, 1 - want):
+        return wrong(
+            f"your neuron computes the opposite gate ({gate_name(got)}); flip the "
+            "signs of w and b (and keep z away from 0).",
+            "inverted",
+        )
+    swapped = (X_TRUTH[:, ::-1] @ wv + bv > 0).astype(int)
+    if np.array_equal(swapped, want):
+        return wrong("you swapped the roles of x1 and x2: swap w1 and w2.", "swapped")
+    rows = [
+        f"{tuple(int(v) for v in X_TRUTH[i])}: z = {z[i]:g}, output {got[i]}, wanted {want[i]}"
+        for i in np.flatnonzero(got != want)
+    ]
+    return wrong(
+        f"your neuron computes {gate_name(got)}, not {name}. Wrong rows: " + "; ".join(rows) + ".",
+        "rows",
+    )
+
+
+# ---- exercise 5: how many gates can one neuron compute? ---------------------------------------
+
+
+def check_separable_count(count) -> Feedback:
+    """Check the number of two-input Boolean functions a single step neuron computes (14)."""
+    if count is None:
+        return wrong("replace None with your count (a whole number from 0 to 16).", "missing")
+    value = _number(count)
+    if value is None or value != round(value):
+        return wrong(f"the count is a whole number from 0 to 16; got {count!r}.", "type")
+    value = int(round(value))
+    if value == 14:
+        return correct(
+            "14 of the 16: every Boolean function of two inputs except XOR and "
+            "XNOR is linearly separable."
+        )
+    messages = {
+        16: ("not every function: XOR is impossible, as the chapter proved.", "all"),
+        15: (
+            "XNOR is impossible too: a neuron for XNOR with (w, b) would give XOR with "
+            "(-w, -b), up to points on the line.",
+            "xnor",
+        ),
+        12: (
+            "do not forget the constant functions FALSE and TRUE (w = 0, b = -1 or 1) and "
+            "the ones that copy or negate one input.",
+            "constants",
+        ),
+        13: ("one function too few: list the 16 truth tables and check each.", "count"),
+        2: (
+            "the count is of functions a neuron CAN compute, not of those it cannot.",
+            "complement",
+        ),
+    }
+    message, tag = messages.get(
+        value,
+        (
+            "not right: search a grid of (w1, w2, b) and collect the distinct output "
+            "patterns on the four rows.",
+            "count",
+        ),
+    )
+    return wrong(message, tag)

@@ -1,0 +1,355 @@
+"""Checkers for the exercises of chapter 2 (Layers and forward propagation).
+
+Each ``check_*`` returns a :class:`~nbcore.exercises.Feedback` that names the most likely
+mistake: a transposed weight matrix, a forgotten bias, the activation applied to the wrong layer,
+the input layer counted as a layer, biases left out of a parameter count.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nbcore.activations import sigmoid, step
+from nbcore.exercises._base import Feedback, close, correct, wrong
+
+__all__ = [
+    "check_hidden_unit",
+    "check_forward",
+    "check_z1_shape",
+    "check_layers_and_params",
+    "check_xnor_network",
+]
+
+_MISSING = "replace None with your answer, then run this cell again."
+
+
+def _pair(answer, names):
+    """``answer`` as a tuple of two numbers, or None when it is not one."""
+    try:
+        a, b = answer
+        return float(a), float(b)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- Exercise 1: one hidden unit by hand ----------------------------------------------------
+# Running example weights, new input x = (2, -1), hidden unit 2: w3 = -1, w4 = 0.5, b2 = 0.25.
+_X_EX1 = np.array([2.0, -1.0])
+_W_UNIT2 = np.array([-1.0, 0.5])
+_B_UNIT2 = 0.25
+
+
+def check_hidden_unit(answer) -> Feedback:
+    """Exercise ex-02-hidden-unit: ``answer = (z, a)`` for hidden unit 2 at x = (2, -1).
+
+    Expected: :math:`z^{[1]}_2 = -1 \\cdot 2 + 0.5 \\cdot (-1) + 0.25 = -2.25` and
+    :math:`a^{[1]}_2 = \\sigma(-2.25) \\approx 0.0953`.
+    """
+    if answer is None:
+        return wrong(_MISSING, "missing")
+    z_ok = float(_W_UNIT2 @ _X_EX1 + _B_UNIT2)
+    a_ok = float(sigmoid(z_ok))
+    pair = _pair(answer, ("z", "a"))
+    if pair is None:
+        try:
+            single = float(answer)
+        except (TypeError, ValueError):
+            return wrong("give both numbers as a pair: `answer = (z, a)`.", "format")
+        if close(single, a_ok, rtol=1e-3, atol=5e-4) or close(single, z_ok, atol=5e-4):
+            return wrong(
+                f"{single:g} is one of the two numbers; give both as `answer = (z, a)`.", "format"
+            )
+        return wrong("give both numbers as a pair: `answer = (z, a)`.", "format")
+    z, a = pair
+    if close(z, a_ok, atol=5e-4) and close(a, z_ok, atol=5e-4):
+        return wrong("you swapped the two numbers: the order is (z, a).", "swapped")
+    if not close(z, z_ok, atol=5e-4):
+        candidates = {
+            "no_bias": (float(_W_UNIT2 @ _X_EX1), "you forgot the bias b2 = 0.25."),
+            "double_bias": (
+                z_ok + _B_UNIT2,
+                "you added a bias twice; each unit has exactly one bias (a mistake one of the "
+                "source articles makes: it writes h1 = σ(w1 x1 + b1 + w4 x2 + b4)).",
+            ),
+            "transposed": (
+                float(np.array([-1.0, 1.0]) @ _X_EX1 + _B_UNIT2),
+                "you read the weights down a column of W^[1] (w2 and w5). Row j of W^[1] holds "
+                "the weights INTO unit j: for unit 2 that is row 2, (w3, w4) = (-1, 0.5).",
+            ),
+            "bias_subtracted": (
+                float(_W_UNIT2 @ _X_EX1) - _B_UNIT2,
+                "you subtracted the bias; z = w·x + b adds it.",
+            ),
+        }
+        for tag, (value, message) in candidates.items():
+            if close(z, value, atol=5e-4):
+                return wrong(message, tag)
+        return wrong(
+            f"z = {z:g} is not right: z = w3 x1 + w4 x2 + b2 with w3 = -1, w4 = 0.5, b2 = 0.25.",
+            "z_wrong",
+        )
+    if close(a, z_ok, atol=5e-4):
+        return wrong("a is the activation σ(z), not z itself.", "no_activation")
+    if close(a, float(sigmoid(-z_ok)), atol=5e-4):
+        return wrong("a sign slipped: σ(z) = 1 / (1 + e^(-z)); you computed σ(-z).", "sign")
+    if close(a, a_ok, atol=5e-4):
+        return correct(f"z = {z_ok:g} and a = σ({z_ok:g}) = {a_ok:.4f}.")
+    return wrong(f"z is right; now recompute a = σ(z) = 1 / (1 + e^(-z)) for z = {z_ok:g}.", "a")
+
+
+# --- Exercise 2: forward(X, params) in batch form ---------------------------------------------
+
+
+def _reference_forward(X, params, *, bias=True, transpose=True, last_act=True, act_first=False):
+    A = X
+    for i, (W, b) in enumerate(params):
+        if act_first:
+            A = sigmoid(A)
+        Z = A @ (W.T if transpose else W) + (b if bias else 0)
+        A = Z if (act_first or (not last_act and i == len(params) - 1)) else sigmoid(Z)
+    return A
+
+
+def _forward_cases():
+    rng = np.random.default_rng(2)
+    W1 = np.array([[0.5, -1.0], [-1.0, 0.5], [1.0, 1.0]])
+    b1 = np.array([0.25, 0.25, -0.5])
+    W2 = np.array([[-0.5, 1.0, 1.0]])
+    b2 = np.array([-0.25])
+    X = np.array([[1.0, 0.5], [0.0, 0.0], [-1.0, 1.0], [2.0, -0.5]])
+    square = [(rng.normal(size=(2, 2)), rng.normal(size=2)) for _ in range(2)]
+    deep = [
+        (rng.normal(size=(4, 3)), rng.normal(size=4)),
+        (rng.normal(size=(2, 4)), rng.normal(size=2)),
+        (rng.normal(size=(1, 2)), rng.normal(size=1)),
+    ]
+    return [
+        ("the running example 2-3-1", X, [(W1, b1), (W2, b2)]),
+        ("a 2-2-2 network", rng.normal(size=(5, 2)), square),
+        ("a 3-4-2-1 network", rng.normal(size=(6, 3)), deep),
+    ]
+
+
+def check_forward(forward) -> Feedback:
+    """Exercise ex-02-forward: ``forward(X, params)`` with sigmoid after every layer.
+
+    ``params`` is a list of ``(W, b)`` with W of shape (n_out, n_in); X has one sample per row.
+    The reader's function is run on three networks (one with square weight matrices, where
+    forgetting the transpose does not raise an error).
+    """
+    if forward is None:
+        return wrong(_MISSING, "missing")
+    if not callable(forward):
+        return wrong("pass the function itself: `check_forward(forward)`.", "format")
+    for name, X, params in _forward_cases():
+        expected = _reference_forward(X, params)
+        try:
+            got = forward(X.copy(), [(W.copy(), b.copy()) for W, b in params])
+        except (ValueError, TypeError, IndexError) as e:
+            if "matmul" in str(e) or "shape" in str(e) or "align" in str(e):
+                return wrong(
+                    f"on {name} your function raised a shape error ({type(e).__name__}). Most "
+                    "likely you wrote A @ W: W has shape (n_out, n_in), so the batch form is "
+                    "Z = A @ W.T + b.",
+                    "W_not_transposed",
+                )
+            return wrong(f"on {name} your function raised {type(e).__name__}: {e}", "error")
+        except Exception as e:  # noqa: BLE001 - report any error to the reader
+            return wrong(f"on {name} your function raised {type(e).__name__}: {e}", "error")
+        if isinstance(got, (list, tuple)):
+            return wrong("return only the output A^[L] (an array), not a list.", "list")
+        got = np.asarray(got, dtype=float) if got is not None else None
+        if got is None:
+            return wrong("your function returns None: end it with `return A`.", "none")
+        if got.shape == X.shape and np.allclose(got, X):
+            return wrong("it returns X unchanged: compute Z and A inside the loop.", "unchanged")
+        if got.shape == expected.T.shape and got.shape != expected.shape:
+            return wrong(
+                f"the output has shape {got.shape}, expected {expected.shape}: samples are "
+                "rows, so A^[L] has shape (m, n_out).",
+                "transposed_output",
+            )
+        if got.shape != expected.shape:
+            return wrong(
+                f"on {name} the output has shape {got.shape}, expected {expected.shape}.", "shape"
+            )
+        if np.allclose(got, expected):
+            continue
+        mistakes = [
+            (
+                dict(transpose=False),
+                "W_not_transposed",
+                "you multiplied by W instead of W.T (it only ran because W was square): "
+                "Z = A @ W.T + b.",
+            ),
+            (dict(bias=False), "no_bias", "you forgot to add the bias b."),
+            (
+                dict(last_act=False),
+                "no_output_activation",
+                "the last layer has no sigmoid: apply A = σ(Z) after every layer, the output too.",
+            ),
+            (
+                dict(act_first=True),
+                "activation_wrong_layer",
+                "you applied σ to each layer's input instead of its output: Z = A @ W.T + b "
+                "first, then A = σ(Z).",
+            ),
+        ]
+        for kwargs, tag, message in mistakes:
+            if np.allclose(got, _reference_forward(X, params, **kwargs)):
+                return wrong(message + f" (found on {name})", tag)
+        return wrong(f"the values are wrong on {name}; compare with Z = A @ W.T + b, A = σ(Z).")
+    return correct("your forward pass matches on the 2-3-1, 2-2-2 and 3-4-2-1 networks.")
+
+
+# --- Exercise 3: the shape of Z^[1] -------------------------------------------------------------
+# Network 4-3-2 (n0 = 4, n1 = 3, n2 = 2) and a batch of m = 5 samples.
+
+
+def check_z1_shape(answer) -> Feedback:
+    """Exercise ex-02-z1-shape: the shape of Z^[1] for a 4-3-2 network and a batch of 5."""
+    if answer is None:
+        return wrong(_MISSING, "missing")
+    try:
+        shape = tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        return wrong("give the shape as a tuple of two integers, e.g. `answer = (2, 7)`.", "format")
+    known = {
+        (5, 3): None,
+        (3, 5): (
+            "transposed",
+            "(3, 5) is the shape in the 'samples are columns' convention; "
+            "this book stacks samples as rows: Z^[1] is (m, n^[1]).",
+        ),
+        (5, 4): ("input_shape", "(5, 4) is the shape of X = A^[0], the layer's input."),
+        (3, 4): ("W_shape", "(3, 4) is the shape of W^[1], not of Z^[1]."),
+        (4, 3): (
+            "W_transposed",
+            "(4, 3) is the shape of W^[1].T; Z^[1] = X W^[1].T + b^[1] is (5, 4)·(4, 3) -> (5, 3).",
+        ),
+        (5, 2): ("wrong_layer", "(5, 2) is Z^[2], the output layer; Z^[1] is the hidden layer."),
+        (3,): ("bias_shape", "(3,) is the shape of b^[1]; a batch gives one row per sample."),
+    }
+    if shape not in known:
+        return wrong(
+            f"{shape} is not it: multiply the shapes, (m, n^[0]) · (n^[0], n^[1]).", "unknown"
+        )
+    if known[shape] is None:
+        return correct("(5, 4) · (4, 3) = (5, 3), and b^[1] of shape (3,) is added to every row.")
+    tag, message = known[shape]
+    return wrong(message, tag)
+
+
+# --- Exercise 4: layers and parameters of a 784-128-64-10 network -------------------------------
+_SIZES_EX4 = [784, 128, 64, 10]
+
+
+def check_layers_and_params(answer) -> Feedback:
+    """Exercise ex-02-count: ``answer = (L, P)`` for the network 784-128-64-10.
+
+    Expected L = 3 layers (the input layer is layer 0 and is not counted) and
+    P = 128·785 + 64·129 + 10·65 = 109386 parameters.
+    """
+    if answer is None:
+        return wrong(_MISSING, "missing")
+    pair = _pair(answer, ("L", "P"))
+    if pair is None:
+        return wrong("give both numbers as a pair: `answer = (L, P)`.", "format")
+    L, P = pair
+    sizes = _SIZES_EX4
+    weights = sum(n * m for m, n in zip(sizes[:-1], sizes[1:], strict=True))
+    biases = sum(sizes[1:])
+    P_ok = weights + biases
+    if L == len(sizes):
+        return wrong(
+            "you counted the input layer: it is layer 0, holds no weights, and is not counted. "
+            "784-128-64-10 has L = 3 layers.",
+            "counted_input_layer",
+        )
+    if L == len(sizes) - 2:
+        return wrong("you counted only the hidden layers; the output layer counts too.", "L")
+    if L != len(sizes) - 1:
+        return wrong("count the layers that have weights: one per arrow between sizes.", "L")
+    if P == weights:
+        return wrong(
+            f"you counted only the weights ({weights}); every unit also has a bias: "
+            f"add n^[1] + n^[2] + n^[3] = {biases}.",
+            "no_biases",
+        )
+    if P == P_ok + sizes[0]:
+        return wrong(
+            "you gave the input layer biases too: the inputs are just the data, with no "
+            "parameters. Biases belong to layers 1..L only.",
+            "input_biases",
+        )
+    if P == sum(sizes):
+        return wrong("that is the number of units; count weights and biases.", "units")
+    if P == sum((m + 1) * (n + 1) for m, n in zip(sizes[:-1], sizes[1:], strict=True)):
+        return wrong(
+            "each layer has n^[l] (n^[l-1] + 1) parameters, not (n^[l-1]+1)(n^[l]+1).",
+            "plus_one_twice",
+        )
+    if P == P_ok:
+        return correct(f"L = 3 and P = 128·785 + 64·129 + 10·65 = {P_ok}.")
+    return wrong(f"L = 3 is right; recount P = Σ n^[l] (n^[l-1] + 1) over l = 1..3.", "P")
+
+
+# --- Exercise 5: design a 2-2-1 network for XNOR ------------------------------------------------
+_XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+_XNOR = np.array([1.0, 0.0, 0.0, 1.0])
+
+
+def _step_net(W1, b1, W2, b2):
+    H = step(_XOR_INPUTS @ W1.T + b1)
+    Z2 = H @ W2.T + b2
+    return step(Z2)[:, 0], _XOR_INPUTS @ W1.T + b1, Z2
+
+
+def check_xnor_network(W1, b1=None, W2=None, b2=None) -> Feedback:
+    """Exercise ex-02-xnor: a 2-2-1 network of step units that computes XNOR.
+
+    Shapes as in ``nbcore.Dense``: W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,). XNOR is 1 when
+    the two inputs are equal: (0,0) -> 1, (0,1) -> 0, (1,0) -> 0, (1,1) -> 1.
+    """
+    if W1 is None or b1 is None or W2 is None or b2 is None:
+        return wrong("set W1, b1, W2 and b2 (replace every None), then run again.", "missing")
+    try:
+        W1, b1, W2, b2 = (np.asarray(v, dtype=float) for v in (W1, b1, W2, b2))
+    except (TypeError, ValueError):
+        return wrong("W1, b1, W2, b2 must be numbers or arrays of numbers.", "format")
+    if W2.shape == (2, 1) or W2.shape == (2,):
+        return wrong(
+            f"W2 has shape {W2.shape}; a layer with 1 unit and 2 inputs has W of shape "
+            "(n_out, n_in) = (1, 2), e.g. np.array([[1.0, 1.0]]).",
+            "W_transposed",
+        )
+    expected = {"W1": (2, 2), "b1": (2,), "W2": (1, 2), "b2": (1,)}
+    for name, arr in zip(expected, (W1, b1, W2, b2), strict=True):
+        if arr.shape != expected[name] and not (name == "b2" and arr.shape == ()):
+            return wrong(f"{name} has shape {arr.shape}, expected {expected[name]}.", "shape")
+    b2 = b2.reshape(1)
+    out, Z1, Z2 = _step_net(W1, b1, W2, b2)
+    if np.array_equal(out, _XNOR):
+        return correct("your network outputs 1, 0, 0, 1 on (0,0), (0,1), (1,0), (1,1): XNOR.")
+    hint = ""
+    if np.any(Z1 == 0) or np.any(Z2 == 0):
+        hint = (
+            " Some unit has z exactly 0, and step(0) = 0 here: shift its bias by 0.5 so "
+            "no z lands on the threshold."
+        )
+    if np.array_equal(out, 1 - _XNOR):
+        return wrong(
+            "your network computes XOR, the opposite of XNOR: invert the output unit "
+            "(negate its weights and bias)." + hint,
+            "xor",
+        )
+    if np.array_equal(_step_net(W1.T, b1, W2, b2)[0], _XNOR):
+        return wrong(
+            "it works with W1 transposed: row j of W1 holds the weights INTO hidden unit j." + hint,
+            "W_transposed",
+        )
+    return wrong(
+        f"your network outputs {out.astype(int).tolist()}, XNOR is [1, 0, 0, 1]. "
+        "Idea: one hidden unit for AND, one for NOR, and OR at the output." + hint,
+        "truth_table",
+    )

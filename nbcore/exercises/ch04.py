@@ -1,0 +1,373 @@
+"""Checkers for the exercises of chapter 4 (Loss and cost functions).
+
+Each checker takes the reader's answer (a number, or a function for the coding exercises) and
+returns a :class:`~nbcore.exercises.Feedback` that names the likely mistake: a logarithm in
+base 10, a sum instead of a mean, a missing square root or the (y_i - y_i) typo in RMSE, a
+missing 1/2 in Huber, the focal weight alpha applied to the wrong class, an overflow.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+import nbcore as nc
+from nbcore.exercises._base import Feedback, close, correct, wrong
+
+__all__ = [
+    "BCE_P",
+    "BCE_Y",
+    "FOCAL_P",
+    "FOCAL_Y",
+    "HUBER_R",
+    "check_bce_by_hand",
+    "check_bce_with_logits",
+    "check_focal_by_hand",
+    "check_huber_by_hand",
+    "check_rmse",
+]
+
+LN10 = np.log(10.0)
+
+#: Exercise "BCE by hand": three samples.
+BCE_Y = np.array([1.0, 0.0, 1.0])
+BCE_P = np.array([0.8, 0.3, 0.5])
+
+#: Exercise "Huber by hand": residuals, delta = 1.
+HUBER_R = np.array([0.5, -2.0, 3.0])
+
+#: Exercise "focal loss by hand": alpha = 0.25, gamma = 2.
+FOCAL_Y = np.array([1.0, 0.0, 0.0])
+FOCAL_P = np.array([0.6, 0.3, 0.1])
+
+
+def _number(answer, what="a number"):
+    """None -> Feedback, a non-number -> Feedback, else the float."""
+    if answer is None:
+        return wrong(f"set `answer` to {what} first (it is still None).", "missing")
+    try:
+        value = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return wrong(f"expected {what}, got {type(answer).__name__} {answer!r}.", "type")
+    if value.size != 1:
+        return wrong(
+            f"expected a single number (the cost, a mean over the samples), got an array of "
+            f"shape {value.shape}: did you forget to average the per-sample losses?",
+            "not_reduced",
+        )
+    return float(value.reshape(()))
+
+
+def _match(value, candidates):
+    """The first (tag, message) whose expected value is close to ``value``, else None."""
+    for expected, tag, message in candidates:
+        if close(value, expected, rtol=2e-3, atol=2e-4):
+            return wrong(message, tag)
+    return None
+
+
+# ----------------------------------------------------------------------------- BCE by hand
+def check_bce_by_hand(answer) -> Feedback:
+    """Binary cross-entropy cost of p = [0.8, 0.3, 0.5] for y = [1, 0, 1] (natural log)."""
+    value = _number(answer)
+    if isinstance(value, Feedback):
+        return value
+    y, p = BCE_Y, BCE_P
+    terms = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    expected = terms.mean()
+    if close(value, expected, rtol=2e-3, atol=2e-4):
+        return correct(f"J = {expected:.4f} (the mean of {np.round(terms, 4).tolist()}).")
+    found = _match(
+        value,
+        [
+            (
+                expected / LN10,
+                "log10",
+                "you used log base 10. Cross-entropy uses the natural logarithm ln: "
+                "-ln 0.8 = 0.2231, not -log10 0.8 = 0.0969.",
+            ),
+            (
+                expected / np.log(2),
+                "log2",
+                "you used log base 2 (bits). The loss uses the natural logarithm (nats).",
+            ),
+            (
+                terms.sum(),
+                "sum",
+                "you summed the three losses instead of averaging them: the cost is the "
+                "mean, so divide by m = 3.",
+            ),
+            (
+                -expected,
+                "sign",
+                "the sign is wrong: ln p is negative, so the loss carries a minus sign "
+                "(J = -mean(y ln p + (1 - y) ln(1 - p)) is positive).",
+            ),
+            (
+                -np.log(p).mean(),
+                "negative_class",
+                "for the sample with y = 0 the loss is -ln(1 - p) = -ln 0.7, not -ln p.",
+            ),
+        ],
+    )
+    return (
+        found
+        if found is not None
+        else wrong(
+            "not yet. Write each term: -ln 0.8, -ln(1 - 0.3), -ln 0.5, then take their mean."
+        )
+    )
+
+
+# ----------------------------------------------------------------------------- RMSE code
+def _call(fn, *args):
+    """Call the reader's function; returns (value, None) or (None, Feedback)."""
+    if not callable(fn):
+        return None, wrong(
+            f"expected a function (def rmse(y_hat, y): ...), got {type(fn).__name__}.",
+            "type" if fn is not None else "missing",
+        )
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            out = fn(*args)
+    except Exception as e:  # the reader's code may raise anything
+        return None, wrong(f"your function raised {type(e).__name__}: {e}", "raised")
+    try:
+        value = np.asarray(out, dtype=float)
+    except (TypeError, ValueError):
+        return None, wrong(f"your function returned {out!r}, expected a number.", "type")
+    if value.size != 1:
+        return None, wrong(
+            f"your function returned an array of shape {value.shape}; it should return one "
+            "number (the mean over the samples, then the square root).",
+            "not_reduced",
+        )
+    return float(value.reshape(())), None
+
+
+def check_rmse(rmse) -> Feedback:
+    """The reader's ``rmse(y_hat, y)`` against ``nc.rmse`` on two batches."""
+    if rmse is None:
+        return wrong("define a function `rmse(y_hat, y)` first.", "missing")
+    cases = [
+        (np.array([1.5, 1.0, 0.0, 2.0]), np.array([1.0, 2.0, 0.0, -1.0])),
+        (np.array([2.0, -1.0, 4.0]), np.array([1.0, 1.0, 1.0])),
+    ]
+    for y_hat, y in cases:
+        value, fb = _call(rmse, y_hat, y)
+        if fb is not None:
+            return fb
+        r = y_hat - y
+        expected = nc.rmse(y_hat, y)
+        if close(value, expected, rtol=1e-6, atol=1e-9):
+            continue
+        found = _match(
+            value,
+            [
+                (
+                    0.0,
+                    "typo_yi_minus_yi",
+                    "your function returns 0 for predictions that are wrong: you computed "
+                    "(y_i - y_i), which is always 0 (a typo copied by some tutorials). The "
+                    "residual is (ŷ_i - y_i): prediction minus target.",
+                ),
+                (
+                    np.mean(r * r),
+                    "no_sqrt",
+                    "you returned the MSE: RMSE is its square root, sqrt(mean((ŷ - y)^2)).",
+                ),
+                (
+                    np.sqrt(np.sum(r * r)),
+                    "sum",
+                    "you summed the squared residuals instead of averaging them: "
+                    "RMSE = sqrt(mean(...)), the mean divides by the number of samples.",
+                ),
+                (
+                    np.sum(r * r),
+                    "sum_no_sqrt",
+                    "you returned the sum of squared residuals: average them (mean) and take "
+                    "the square root.",
+                ),
+                (
+                    np.mean(np.abs(r)),
+                    "mae",
+                    "you returned the MAE (mean of |ŷ - y|); RMSE squares first, averages, "
+                    "then takes the square root (sqrt of a mean is not a mean of sqrts).",
+                ),
+            ],
+        )
+        return (
+            found
+            if found is not None
+            else wrong(
+                f"for ŷ = {y_hat.tolist()} and y = {y.tolist()} your function gives {value:.4f}, "
+                f"expected {expected:.4f} = sqrt(mean((ŷ - y)^2))."
+            )
+        )
+    return correct("your rmse agrees with nc.rmse on two batches.")
+
+
+# ----------------------------------------------------------------------------- Huber by hand
+def check_huber_by_hand(answer) -> Feedback:
+    """Huber cost (delta = 1) of the residuals r = [0.5, -2, 3]."""
+    value = _number(answer)
+    if isinstance(value, Feedback):
+        return value
+    r, d = HUBER_R, 1.0
+    a = np.abs(r)
+    small = a <= d
+    terms = np.where(small, 0.5 * r * r, d * (a - 0.5 * d))
+    expected = terms.mean()
+    if close(value, expected, rtol=2e-3, atol=2e-4):
+        return correct(
+            f"J = ({' + '.join(f'{t:g}' for t in terms)}) / 3 = {expected:.4f}; nc.huber agrees."
+        )
+    no_half_quad = np.where(small, r * r, d * (a - 0.5 * d)).mean()
+    no_half_lin = np.where(small, 0.5 * r * r, d * (a - d)).mean()
+    no_half_both = np.where(small, r * r, d * (a - d)).mean()
+    found = _match(
+        value,
+        [
+            (
+                no_half_quad,
+                "missing_half",
+                "you forgot the 1/2 in the quadratic part: for |r| <= δ the loss is "
+                "(1/2) r^2, so r = 0.5 gives 0.125, not 0.25.",
+            ),
+            (
+                no_half_lin,
+                "missing_half",
+                "you forgot the 1/2 in the linear part: for |r| > δ the loss is "
+                "δ(|r| - δ/2), so r = 3 gives 2.5, not 2.",
+            ),
+            (
+                no_half_both,
+                "missing_half",
+                "you forgot both halves: (1/2) r^2 inside, δ(|r| - δ/2) outside.",
+            ),
+            (terms.sum(), "sum", "you summed the three losses: the cost is their mean."),
+            (np.mean(r * r), "mse", "that is the MSE; Huber is linear beyond |r| = δ."),
+            (np.mean(a), "mae", "that is the MAE; Huber is quadratic for |r| <= δ."),
+            (
+                np.mean(0.5 * r * r),
+                "all_quadratic",
+                "you used (1/2) r^2 for every sample; for |r| > δ = 1 use δ(|r| - δ/2).",
+            ),
+        ],
+    )
+    return (
+        found
+        if found is not None
+        else wrong("not yet. Classify each |r| against δ = 1, then use the right branch.")
+    )
+
+
+# ----------------------------------------------------------------------------- focal by hand
+def _focal_terms(alpha_pos, gamma):
+    y, p = FOCAL_Y, FOCAL_P
+    pt = np.where(y == 1, p, 1 - p)
+    at = np.where(y == 1, alpha_pos, 1 - alpha_pos)
+    return -at * (1 - pt) ** gamma * np.log(pt)
+
+
+def check_focal_by_hand(answer) -> Feedback:
+    """Focal loss (alpha = 0.25, gamma = 2) of p = [0.6, 0.3, 0.1] for y = [1, 0, 0]."""
+    value = _number(answer)
+    if isinstance(value, Feedback):
+        return value
+    terms = _focal_terms(0.25, 2.0)
+    expected = terms.mean()
+    if close(value, expected, rtol=2e-3, atol=2e-5):
+        return correct(f"J = {expected:.5f}; nc.focal_loss(p, y, alpha=0.25, gamma=2) agrees.")
+    pt = np.where(FOCAL_Y == 1, FOCAL_P, 1 - FOCAL_P)
+    found = _match_small(
+        value,
+        [
+            (
+                _focal_terms(0.75, 2.0).mean(),
+                "alpha_wrong_class",
+                "you applied α to the wrong class: α = 0.25 weights the positive samples "
+                "(y = 1) and 1 - α = 0.75 the negative ones (as in the focal-loss paper and "
+                "torchvision). A popular code sample swaps them.",
+            ),
+            (
+                _focal_terms(0.25, 0.0).mean(),
+                "gamma_ignored",
+                "you left out the factor (1 - p_t)^γ: with γ = 2 it is (1 - 0.6)^2 = 0.16 "
+                "for the first sample.",
+            ),
+            (
+                (-((1 - pt) ** 2) * np.log(pt)).mean(),
+                "alpha_ignored",
+                "you left out α_t: 0.25 for y = 1, 0.75 for y = 0.",
+            ),
+            (expected / LN10, "log10", "you used log base 10; the loss uses ln."),
+            (terms.sum(), "sum", "you summed the three losses: the cost is their mean."),
+            (-expected, "sign", "the sign is wrong: -α_t (1 - p_t)^γ ln p_t is positive."),
+        ],
+    )
+    return (
+        found
+        if found is not None
+        else wrong(
+            "not yet. For each sample find p_t (p if y = 1, 1 - p if y = 0) and α_t, then "
+            "-α_t (1 - p_t)^2 ln p_t, and average."
+        )
+    )
+
+
+def _match_small(value, candidates):
+    """Like _match with a tolerance suited to values near 0.01."""
+    for expected, tag, message in candidates:
+        if close(value, expected, rtol=2e-3, atol=2e-5):
+            return wrong(message, tag)
+    return None
+
+
+# ----------------------------------------------------------------------------- BCE from logits
+def check_bce_with_logits(bce_with_logits) -> Feedback:
+    """The reader's ``bce_with_logits(z, y)`` (a mean) on logits from -800 to 40."""
+    z = np.array([-800.0, -2.0, 0.0, 3.0, 40.0])
+    y = np.array([1.0, 0.0, 1.0, 1.0, 0.0])
+    if bce_with_logits is None:
+        return wrong("define a function `bce_with_logits(z, y)` first.", "missing")
+    value, fb = _call(bce_with_logits, z.copy(), y.copy())
+    if fb is not None:
+        return fb
+    expected = nc.binary_cross_entropy_with_logits(z, y)
+    if close(value, expected, rtol=1e-6, atol=1e-9):
+        return correct(f"J = {expected:.4f}, finite for z = -800 and z = 40.")
+    if not np.isfinite(value):
+        return wrong(
+            f"your function returned {value} for z = -800 ... 40: something overflowed. "
+            "e^{800} is inf in float64, and σ(40) rounds to exactly 1 so ln(1 - σ(40)) = "
+            "ln 0 = -inf. Rewrite the loss with max(z, 0) - z y + ln(1 + e^{-|z|}).",
+            "overflow",
+        )
+    with np.errstate(all="ignore"):
+        clamped = nc.binary_cross_entropy(nc.sigmoid(z), y)
+    found = _match(
+        value,
+        [
+            (
+                clamped,
+                "clamped",
+                "you went through probabilities and clamped the log: σ(-800) = 0 and "
+                "σ(40) = 1 exactly, so the clamp gives 100 instead of the true 800 and 40. "
+                "Work with z directly: max(z, 0) - z y + ln(1 + e^{-|z|}).",
+            ),
+            (expected / LN10, "log10", "you used log base 10; the loss uses ln."),
+            (-expected, "sign", "the sign is wrong: the loss is positive."),
+            (expected * z.size, "sum", "you summed the losses: the cost is their mean."),
+        ],
+    )
+    return (
+        found
+        if found is not None
+        else wrong(
+            f"your function gives {value:.4f}, expected {expected:.4f}. Check one sample at a "
+            "time against nc.binary_cross_entropy_with_logits."
+        )
+    )

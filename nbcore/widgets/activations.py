@@ -1,0 +1,310 @@
+"""Chapter 3 widgets: the activation explorer and a kernel-free scrubber over z.
+
+Two layers, as every chapter widget in the book:
+
+* :class:`ActivationExplorer` is the pure logic. It holds the three control values (which
+  activation, the input ``z``, the leaky slope ``alpha``), computes ``g(z)`` and ``g'(z)`` with
+  nbcore's own functions, and draws one matplotlib figure (function and derivative side by side)
+  that it **updates** on every change instead of drawing it again.
+* :func:`show_activation_explorer` wraps it in ipywidgets (needs a kernel), and
+  :func:`activation_scrubber` precomputes frames over ``z`` for the static HTML book.
+
+Introduced in chapter 3 (Activation functions).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nbcore import activations as F
+from nbcore._checks import check_number
+from nbcore.plotting import COLORS
+
+#: The activations the explorer offers, in dropdown order, with their display names.
+NAMES = {
+    "step": "step",
+    "identity": "identity (linear)",
+    "sigmoid": "sigmoid σ",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "leaky_relu": "leaky ReLU",
+    "softplus": "softplus",
+    "gelu": "GELU (tanh approx.)",
+}
+
+
+def _fmt(x: float) -> str:
+    """Four decimals, or scientific notation for tiny and huge numbers (never '0.0000' for 4e-5)."""
+    if x == 0 or 1e-3 <= abs(x) < 1e4:
+        return f"{x:.4f}"
+    return f"{x:.3e}"
+
+
+def activation_pair(name: str, alpha: float = 0.01):
+    """The functions ``g`` and ``g'`` (both taking the pre-activation z) for ``name``.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`NAMES` (``"sigmoid"``, ``"leaky_relu"``, ...).
+    alpha : float, default 0.01
+        The negative slope, used by ``"leaky_relu"`` only.
+
+    Returns
+    -------
+    (callable, callable)
+        ``g(z)`` and ``g'(z)``, elementwise on arrays.
+    """
+    if name not in NAMES:
+        raise ValueError(f"activation_pair: expected name in {list(NAMES)}, got {name!r}")
+    alpha = check_number(alpha, "activation_pair", "alpha", lo=0)
+    if name == "leaky_relu":
+        return (lambda z: F.leaky_relu(z, alpha)), (lambda z: F.leaky_relu_grad(z, alpha))
+    return F.ACTIVATIONS[name]
+
+
+class ActivationExplorer:
+    """An activation ``g``, a point ``z``, and the figure of ``g`` and ``g'`` marked at ``z``.
+
+    Parameters
+    ----------
+    name : str, default "sigmoid"
+        The activation (a key of :data:`NAMES`).
+    z : float, default 1.0
+        The pre-activation where both curves are marked.
+    alpha : float, default 0.1
+        The leaky ReLU's negative slope (ignored by the other activations).
+    z_range : (float, float), default (-6, 6)
+        The z axis of the figure.
+
+    Examples
+    --------
+    >>> ex = ActivationExplorer("sigmoid", z=1.0)
+    >>> ex.readout()
+    "g(z) = 0.7311, g'(z) = 0.1966"
+    >>> ex.set(name="tanh", z=0.0).readout()
+    "g(z) = 0.0000, g'(z) = 1.0000"
+    """
+
+    def __init__(self, name="sigmoid", z=1.0, alpha=0.1, z_range=(-6.0, 6.0)):
+        lo = check_number(z_range[0], "ActivationExplorer", "z_range[0]")
+        hi = check_number(z_range[1], "ActivationExplorer", "z_range[1]", lo=lo, lo_open=True)
+        self.z_grid = np.linspace(lo, hi, 481)
+        self.name, self.z, self.alpha = "sigmoid", 1.0, 0.1
+        self.fig = None
+        self.set(name=name, z=z, alpha=alpha)
+
+    # ------------------------------------------------------------------ state
+    def set(self, name=None, z=None, alpha=None):
+        """Change any of the three controls; returns ``self``. The figure, if drawn, follows."""
+        if name is not None:
+            if name not in NAMES:
+                raise ValueError(
+                    f"ActivationExplorer.set: expected name in {list(NAMES)}, got {name!r}"
+                )
+            self.name = name
+        if z is not None:
+            self.z = check_number(z, "ActivationExplorer.set", "z")
+        if alpha is not None:
+            self.alpha = check_number(alpha, "ActivationExplorer.set", "alpha", lo=0, hi=1)
+        self.g, self.g_prime = activation_pair(self.name, self.alpha)
+        if self.fig is not None:
+            self._update()
+        return self
+
+    @property
+    def value(self) -> float:
+        """g(z) at the current point."""
+        return float(self.g(np.array([self.z]))[0])
+
+    @property
+    def slope(self) -> float:
+        """g'(z) at the current point."""
+        return float(self.g_prime(np.array([self.z]))[0])
+
+    def readout(self) -> str:
+        """The text the widget shows, e.g. ``"g(z) = 0.7311, g'(z) = 0.1966"``."""
+        return f"g(z) = {_fmt(self.value)}, g'(z) = {_fmt(self.slope)}"
+
+    # ------------------------------------------------------------------ figure
+    def figure(self):
+        """The figure (a ``matplotlib.figure.Figure``, created once, updated by :meth:`set`)."""
+        if self.fig is None:
+            self._draw()
+        return self.fig
+
+    def _draw(self):
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(8, 3.2))  # fixed margins: a layout engine would double each draw
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
+        ax_g, ax_d = fig.subplots(1, 2)
+        zs = self.z_grid
+        self._g_line = ax_g.plot(zs, zs, color=COLORS[0], lw=2)[0]
+        self._tangent = ax_g.plot([], [], "--", color=COLORS[5], lw=1.2, label="tangent")[0]
+        self._g_dot = ax_g.plot([], [], "o", color=COLORS[5], ms=8)[0]
+        self._d_line = ax_d.plot(zs, zs, color=COLORS[2], lw=2)[0]
+        self._d_dot = ax_d.plot([], [], "o", color=COLORS[5], ms=8)[0]
+        for ax, what in ((ax_g, "g(z)"), (ax_d, "g'(z)")):
+            ax.axhline(0, color="0.6", lw=0.8)
+            ax.axvline(0, color="0.6", lw=0.8)
+            ax.set_xlim(zs[0], zs[-1])
+            ax.set_xlabel("pre-activation z")
+            ax.set_ylabel(what)
+            ax.grid(alpha=0.3)
+        self._marks = [ax.axvline(self.z, color=COLORS[5], lw=0.8, ls=":") for ax in (ax_g, ax_d)]
+        ax_g.legend(loc="upper left", fontsize=8)
+        self._ax_g, self._ax_d = ax_g, ax_d
+        self.fig = fig
+        self._update()
+
+    def _update(self):
+        zs = self.z_grid
+        g, d = self.g(zs), self.g_prime(zs)
+        self._g_line.set_ydata(g)
+        self._d_line.set_ydata(d)
+        a, s = self.value, self.slope
+        self._g_dot.set_data([self.z], [a])
+        self._d_dot.set_data([self.z], [s])
+        dz = np.array([-1.5, 1.5])
+        self._tangent.set_data(self.z + dz, a + s * dz)
+        for mark in self._marks:
+            mark.set_xdata([self.z, self.z])
+        for ax, y in ((self._ax_g, g), (self._ax_d, d)):
+            lo, hi = min(y.min(), 0.0), max(y.max(), 1.0)
+            pad = 0.08 * (hi - lo)
+            ax.set_ylim(lo - pad, hi + pad)
+        label = NAMES[self.name] + (f", α = {self.alpha:g}" if self.name == "leaky_relu" else "")
+        self._ax_g.set_title(f"{label}: g({self.z:.2f}) = {_fmt(a)}")
+        self._ax_d.set_title(f"derivative: g'({self.z:.2f}) = {_fmt(s)}")
+
+
+def show_activation_explorer(name="sigmoid", z=1.0, alpha=0.1):
+    """The live activation explorer (needs a running kernel).
+
+    Controls (each with a CSS class for the browser tests): a dropdown for the activation
+    (``nbcore-ctl-activation``), a slider for z (``nbcore-ctl-z``, -6 to 6) and one for the leaky
+    slope alpha (``nbcore-ctl-alpha``, 0 to 0.5, enabled for leaky ReLU only). The text readout
+    (``nbcore-readout``) shows ``g(z) = ..., g'(z) = ...`` as :meth:`ActivationExplorer.readout`.
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    import ipywidgets as widgets
+
+    from nbcore.widgets._html import figure_to_png
+
+    ex = ActivationExplorer(name, z, alpha)
+    style = {"description_width": "initial"}
+    dropdown = widgets.Dropdown(
+        options=[(label, key) for key, label in NAMES.items()],
+        value=ex.name,
+        description="activation",
+        style=style,
+    )
+    z_slider = widgets.FloatSlider(
+        value=ex.z, min=-6, max=6, step=0.05, description="z", readout_format=".2f", style=style
+    )
+    a_slider = widgets.FloatSlider(
+        value=ex.alpha,
+        min=0,
+        max=0.5,
+        step=0.01,
+        description="α (leaky slope)",
+        readout_format=".2f",
+        disabled=ex.name != "leaky_relu",
+        style=style,
+    )
+    readout = widgets.HTML()
+    image = widgets.Image(format="png")
+    for ctl, cls in ((dropdown, "activation"), (z_slider, "z"), (a_slider, "alpha")):
+        ctl.add_class(f"nbcore-ctl-{cls}")
+    readout.add_class("nbcore-readout")
+
+    def refresh(change=None):
+        ex.set(name=dropdown.value, z=z_slider.value, alpha=a_slider.value)
+        a_slider.disabled = ex.name != "leaky_relu"
+        readout.value = ex.readout()
+        image.value = figure_to_png(ex.figure(), dpi=80, close=False)
+
+    for ctl in (dropdown, z_slider, a_slider):
+        ctl.observe(refresh, names="value")
+    refresh()
+    box = widgets.VBox([widgets.HBox([dropdown, z_slider, a_slider]), readout, image])
+    box.explorer = ex  # the logic object, for tests and for curious readers
+    return box
+
+
+#: The activations compared frame by frame in :func:`activation_scrubber`.
+SCRUBBER_NAMES = ("sigmoid", "tanh", "relu", "gelu")
+
+
+def compare_at(z, names=SCRUBBER_NAMES, z_range=(-4.5, 4.5)):
+    """A figure of several activations and their derivatives, each marked at ``z``.
+
+    The legend of the right panel lists every ``g'(z)``, so each frame of the scrubber can be
+    read without a kernel. Returns a new ``matplotlib.figure.Figure``.
+    """
+    from matplotlib.figure import Figure
+
+    z = check_number(z, "compare_at", "z")
+    zs = np.linspace(z_range[0], z_range[1], 401)
+    fig = Figure(figsize=(7.5, 3))
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.25)
+    ax_g, ax_d = fig.subplots(1, 2)
+    for i, name in enumerate(names):
+        g, d = activation_pair(name)
+        c, label = COLORS[i], NAMES[name]
+        ax_g.plot(zs, g(zs), color=c, lw=1.8, label=label)
+        ax_g.plot([z], g(np.array([z])), "o", color=c, ms=6)
+        slope = float(d(np.array([z]))[0])
+        ax_d.plot(zs, d(zs), color=c, lw=1.8, label=f"{label}: {slope:.3f}")
+        ax_d.plot([z], [slope], "o", color=c, ms=6)
+    for ax, what in ((ax_g, "g(z)"), (ax_d, "g'(z)")):
+        ax.axvline(z, color="0.4", lw=0.8, ls=":")
+        ax.axhline(0, color="0.6", lw=0.8)
+        ax.set_xlabel("pre-activation z")
+        ax.set_ylabel(what)
+        ax.grid(alpha=0.3)
+    ax_g.set_ylim(-1.2, 4.4)
+    ax_d.set_ylim(-0.2, 1.25)
+    ax_g.set_title(f"activations at z = {z:.1f}")
+    ax_d.set_title("derivatives (legend: g'(z) here)")
+    ax_g.legend(loc="upper left", fontsize=7)
+    ax_d.legend(loc="upper left", fontsize=7)
+    return fig
+
+
+def activation_scrubber(values=None, start=1.0):
+    """Kernel-free widget: a slider over z showing :func:`compare_at` frames (works in HTML).
+
+    Parameters
+    ----------
+    values : sequence of float, optional
+        The z values, one precomputed frame each (default -4, -3.5, ..., 4: 17 frames).
+    start : float, default 1.0
+        The frame shown first.
+    """
+    from nbcore.widgets._html import frame_scrubber
+
+    if values is None:
+        values = np.round(np.arange(-4, 4.01, 0.5), 1)
+    return frame_scrubber(compare_at, list(values), "z", start=start, fmt="{:.1f}")
+
+
+def default_state_figure(name="sigmoid", z=1.0, alpha=0.1):
+    """The explorer's figure at its default controls, for the HTML book's static fallback."""
+    return ActivationExplorer(name, z, alpha).figure()
+
+
+__all__ = [
+    "NAMES",
+    "SCRUBBER_NAMES",
+    "ActivationExplorer",
+    "activation_pair",
+    "activation_scrubber",
+    "compare_at",
+    "default_state_figure",
+    "show_activation_explorer",
+]
