@@ -11,7 +11,7 @@ from hypothesis.extra import numpy as hnp
 
 import nbcore as nc
 
-PROP = settings(max_examples=50, deadline=None)
+PROP = settings(max_examples=50, deadline=None, database=None)
 
 PAIRS = {
     "sigmoid": (nc.sigmoid, nc.sigmoid_grad),
@@ -20,6 +20,11 @@ PAIRS = {
     "leaky_relu": (nc.leaky_relu, nc.leaky_relu_grad),
     "leaky_relu_0.2": (partial(nc.leaky_relu, alpha=0.2), partial(nc.leaky_relu_grad, alpha=0.2)),
 }
+# Beyond the contract, nbcore also has softplus and GELU: checked the same way when present.
+if hasattr(nc, "softplus"):
+    PAIRS["softplus"] = (nc.softplus, nc.softplus_grad)
+if hasattr(nc, "gelu"):
+    PAIRS["gelu"] = (nc.gelu, nc.gelu_grad)
 SHAPES = [(1,), (7,), (4, 3), (2, 3, 4)]
 
 
@@ -129,6 +134,55 @@ def test_relu_family_extremes():
     np.testing.assert_array_equal(lg, np.where(z > 0, 1.0, 0.01))
 
 
+@pytest.mark.skipif(not hasattr(nc, "softplus"), reason="softplus is not in the contract")
+def test_softplus_extremes():
+    z = np.array(BIG)
+    with strict():
+        out = nc.softplus(z)
+        grad = nc.softplus_grad(z)
+    np.testing.assert_array_equal(out, [0, 0, 0, 0, np.log(2), 800, 1e4, 1e300, np.inf])
+    np.testing.assert_array_equal(grad, [0, 0, 0, 0, 0.5, 1, 1, 1, 1])
+
+
+@pytest.mark.skipif(not hasattr(nc, "gelu"), reason="gelu is not in the contract")
+@pytest.mark.parametrize("z", BIG, ids=str)
+def test_gelu_extremes(z):
+    """GELU(z) -> z for z -> +inf and -> 0 for z -> -inf; its derivative -> 1 and 0."""
+    x = np.array([z])
+    with strict():
+        out = nc.gelu(x)[0]
+        grad = nc.gelu_grad(x)[0]
+    if z > 0:
+        assert out == z and grad == 1.0
+    elif z < 0:
+        assert out == 0.0 and grad == 0.0
+    else:
+        assert out == 0.0 and grad == 0.5
+
+
+FUNCTIONS_F32 = {
+    "step": nc.step,
+    "identity": nc.identity,
+    "sigmoid": nc.sigmoid,
+    "sigmoid_grad": nc.sigmoid_grad,
+    "tanh": nc.tanh,
+    "tanh_grad": nc.tanh_grad,
+    "relu": nc.relu,
+    "relu_grad": nc.relu_grad,
+    "leaky_relu": nc.leaky_relu,
+    "leaky_relu_grad": nc.leaky_relu_grad,
+    "softmax": nc.softmax,
+    "log_softmax": nc.log_softmax,
+    "logsumexp": nc.logsumexp,
+}
+
+
+@pytest.mark.parametrize("name", list(FUNCTIONS_F32))
+def test_functions_keep_float32(name, rng):
+    z = rng.normal(size=(4, 3)).astype(np.float32)
+    assert FUNCTIONS_F32[name](z).dtype == np.float32
+
+
 @pytest.mark.parametrize(
     "z, expected",
     [
@@ -210,7 +264,11 @@ huge_logits = st.one_of(
 
 
 @PROP
-@given(z=hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=6), elements=huge_logits))
+@given(
+    z=hnp.arrays(
+        np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=6), elements=huge_logits
+    )
+)
 def test_softmax_sums_to_one_even_for_huge_logits(z):
     with strict():
         p = nc.softmax(z)
@@ -220,7 +278,9 @@ def test_softmax_sums_to_one_even_for_huge_logits(z):
 
 @PROP
 @given(
-    z=hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=2, max_side=6), elements=finite_logits),
+    z=hnp.arrays(
+        np.float64, hnp.array_shapes(min_dims=1, max_dims=2, max_side=6), elements=finite_logits
+    ),
     c=finite_logits,
 )
 def test_softmax_is_shift_invariant(z, c):

@@ -1,0 +1,75 @@
+"""Shared helpers of the built-HTML tests (paths, the toc, skip-or-fail).
+
+The HTML is served by ``python -m http.server --bind 127.0.0.1`` on a free port and opened in
+Debian's Chromium through Playwright. Every request to a host other than 127.0.0.1 is blocked and
+recorded, so a test can fail when a page tries one. Without the built book, Chromium or
+Playwright these tests are skipped with the reason, except when ``CI=true``: there they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+ON_CI = os.environ.get("CI", "").lower() == "true"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+
+def skip_or_fail(reason: str):
+    """Skip locally; fail on CI, where every test must really run."""
+    if ON_CI:
+        pytest.fail(f"{reason} (CI=true: this must not be skipped)")
+    pytest.skip(reason)
+
+
+def toc_pages() -> list[str]:
+    """Every page of the table of contents, as paths without suffix, in toc order."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return pages
+
+
+def chapter_pages() -> list[str]:
+    """The toc pages that are notebooks (the chapters)."""
+    return [p for p in toc_pages() if (ROOT / f"{p}.ipynb").exists()]
+
+
+def book_config() -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+

@@ -1,0 +1,157 @@
+"""Checks of the built HTML files themselves (no browser): pages, outputs, links, Binder."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from bookutil import HTML, ROOT, book_config, chapter_pages, skip_or_fail, toc_pages
+
+PAGES = toc_pages()
+CHAPTERS = chapter_pages()
+
+# Text that must never appear in a cell output of the book.
+BAD_OUTPUT = re.compile(
+    r"Traceback \(most recent call last\)|\b\w*(Warning|Error):|\bWARNING\b|Exception:"
+)
+
+
+@cache
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def page_file(page: str) -> Path:
+    return HTML / f"{page}.html"
+
+
+def test_toc_lists_every_chapter_and_appendix():
+    stems = [Path(p).name for p in PAGES]
+    assert stems[0] == "intro"
+    assert stems[1:9] == [
+        "01_neuron",
+        "02_forward",
+        "03_activations",
+        "04_losses",
+        "05_backprop",
+        "06_softmax",
+        "07_optimizers",
+        "08_training",
+    ]
+    assert stems[9:] == ["notation", "glossary", "pitfalls", "api", "benchmarks", "status"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_is_built(html_dir, page):
+    path = page_file(page)
+    assert path.exists(), f"{page}: no {path.relative_to(ROOT)} in the build"
+    s = soup(path)
+    h1 = s.find("h1")
+    assert h1 is not None and h1.get_text(strip=True), f"{page}: page has no title"
+    main = s.find("main") or s
+    assert len(main.get_text(" ", strip=True)) > 100, f"{page}: page is (nearly) empty"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_error_or_warning_in_page(html_dir, page):
+    s = soup(page_file(page))
+    problems = []
+    # Docutils/Sphinx problems rendered into the page.
+    for cls in ("system-message", "problematic"):
+        problems += [f".{cls}: {e.get_text(' ', strip=True)[:120]}" for e in s.select(f".{cls}")]
+    # Notebook outputs: error outputs, stderr streams, and warning/traceback text in any output.
+    for el in s.select(".cell_output .output"):
+        classes = el.get("class", [])
+        if "traceback" in classes or "error" in classes or "stderr" in classes:
+            problems.append(f"output {classes}: {el.get_text(' ', strip=True)[:160]}")
+    for el in s.select(".cell_output"):
+        text = el.get_text(" ", strip=True)
+        m = BAD_OUTPUT.search(text)
+        if m:
+            problems.append(f"output text {m.group(0)!r}: ...{text[max(0, m.start() - 60) :][:160]}")
+    assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+def _binder_url(stem: str) -> str:
+    cfg = book_config()
+    repo = cfg["repository"]["url"].removeprefix("https://github.com/").strip("/")
+    branch = cfg["repository"].get("branch", "main")
+    hub = cfg["launch_buttons"]["binderhub_url"].rstrip("/")
+    return f"{hub}/v2/gh/{repo}/{branch}?urlpath=lab/tree/book/{stem}.ipynb"
+
+
+def test_binder_url_helper_matches_config():
+    from nbcore.widgets import binder_url
+
+    assert binder_url("01_neuron.ipynb") == _binder_url("01_neuron")
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_has_binder_launch_link(html_dir, page):
+    want = _binder_url(Path(page).name)
+    hrefs = [a.get("href") for a in soup(page_file(page)).find_all("a")]
+    assert want in hrefs, f"{page}: no Binder (JupyterLab) launch link {want}"
+
+
+@cache
+def _ids(path: Path) -> frozenset[str]:
+    s = soup(path)
+    return frozenset(e["id"] for e in s.find_all(id=True)) | frozenset(
+        e["name"] for e in s.find_all("a", attrs={"name": True})
+    )
+
+
+def test_internal_links_and_anchors(html_dir):
+    """Every local href/src of every built page points to an existing file (and anchor)."""
+    broken = []
+    pages = sorted(html_dir.rglob("*.html"))
+    pages = [p for p in pages if "_static" not in p.parts and "_sources" not in p.parts]
+    for path in pages:
+        s = soup(path)
+        for tag, attr in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
+            for el in s.find_all(tag, attrs={attr: True}):
+                url = el[attr]
+                parsed = urlparse(url)
+                if parsed.scheme or url.startswith("//"):
+                    continue  # external (checked by the browser test: never requested)
+                target = path if not parsed.path else (path.parent / unquote(parsed.path))
+                target = target.resolve()
+                if target.is_dir():
+                    target = target / "index.html"
+                if not target.exists():
+                    broken.append(f"{path.relative_to(html_dir)}: {url} (missing file)")
+                    continue
+                frag = unquote(parsed.fragment)
+                if tag == "a" and frag and target.suffix == ".html" and frag not in _ids(target):
+                    broken.append(f"{path.relative_to(html_dir)}: {url} (missing anchor)")
+    assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken[:50])
+
+
+def test_linkchecker(html_dir, tmp_path):
+    """linkchecker over the built book, internal links and anchors only (checkextern=0)."""
+    exe = shutil.which("linkchecker") or str(Path(__file__).parents[2] / ".venv/bin/linkchecker")
+    if not Path(exe).exists():
+        skip_or_fail("linkchecker is not installed (it is in requirements-dev.txt)")
+    rc = tmp_path / "linkcheckerrc"
+    rc.write_text(
+        "[checking]\nthreads=4\n[filtering]\ncheckextern=0\n"
+        "ignore=\n  ^https?://\n  ^mailto:\n[AnchorCheck]\n[output]\nlog=text\nverbose=0\n"
+        "warnings=1\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [exe, "--config", str(rc), "--no-status", str(html_dir / "index.html")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, f"linkchecker found problems:\n{out[-4000:]}"
+    assert re.search(r"\b0 errors found", out), out[-2000:]

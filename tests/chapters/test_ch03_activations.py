@@ -1,0 +1,320 @@
+"""Chapter 3 (Activation functions): exercise checkers and the activation explorer's logic."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import nbcore as nc
+from nbcore.exercises.ch03 import (
+    chain_factors,
+    check_chain_gradient,
+    check_leaky_relu,
+    check_sigmoid_grad,
+    check_stable_sigmoid,
+    check_tanh_via_sigmoid,
+)
+from nbcore.widgets.activations import (
+    NAMES,
+    ActivationExplorer,
+    activation_pair,
+    compare_at,
+)
+
+NONSENSE = [None, "0.045", [1, 2], object(), float("nan"), True]
+
+
+def assert_mistake(feedback, tag):
+    assert not feedback, feedback
+    assert feedback.mistake == tag, (feedback.mistake, feedback.message)
+    assert str(feedback).startswith("Not yet")
+
+
+# ------------------------------------------------------------------ ex-03-sigmoid-grad
+def test_sigmoid_grad_reference():
+    s = 1 / (1 + np.exp(-3.0))
+    assert check_sigmoid_grad(s * (1 - s))
+    assert check_sigmoid_grad(0.0452)  # four digits, as written by hand
+    assert check_sigmoid_grad(np.float64(0.045177))
+
+
+@pytest.mark.parametrize(
+    "answer, tag",
+    [
+        (-6.0, "z-instead-of-sigma"),  # 3 * (1 - 3)
+        (0.9526, "value-not-derivative"),
+        (0.0474, "one-factor"),
+        (1 - 0.9526**2, "tanh-formula"),
+        (0.25, "max-at-zero"),
+        (0.0475, "rounding"),  # 0.95 * 0.05
+        (0.5, "unknown"),
+    ],
+)
+def test_sigmoid_grad_mistakes(answer, tag):
+    assert_mistake(check_sigmoid_grad(answer), tag)
+
+
+@pytest.mark.parametrize("answer", NONSENSE, ids=repr)
+def test_sigmoid_grad_nonsense_never_raises(answer):
+    assert not check_sigmoid_grad(answer)
+
+
+# ------------------------------------------------------------------ ex-03-stable-sigmoid
+def stable_reference(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def test_stable_sigmoid_reference():
+    assert check_stable_sigmoid(stable_reference)
+    assert check_stable_sigmoid(nc.sigmoid)
+
+
+def test_stable_sigmoid_mistakes():
+    # the naive formula: right values, but exp(1000) overflows (the warning is caught)
+    assert_mistake(check_stable_sigmoid(lambda z: 1 / (1 + np.exp(-z))), "overflow")
+    # the other naive form: inf / inf = nan at z = 1000
+    assert_mistake(check_stable_sigmoid(lambda z: np.exp(z) / (1 + np.exp(z))), "nan")
+
+    def with_if(z):
+        if z >= 0:
+            return 1 / (1 + np.exp(-z))
+        return np.exp(z) / (1 + np.exp(z))
+
+    assert_mistake(check_stable_sigmoid(with_if), "if-on-array")
+    assert_mistake(check_stable_sigmoid(lambda z: stable_reference(-z)), "sign")
+
+    def cancels(z):  # 1 - sigma(|z|) for negative z loses sigma(-40) = 4e-18 entirely
+        s = 1 / (1 + np.exp(-np.abs(z)))
+        return np.where(z >= 0, s, 1 - s)
+
+    assert_mistake(check_stable_sigmoid(cancels), "cancellation")
+
+    def in_place(z):
+        z *= 1.0
+        z[...] = stable_reference(z)
+        return z
+
+    assert_mistake(check_stable_sigmoid(in_place), "mutates-input")
+    assert_mistake(check_stable_sigmoid(lambda z: 0.5), "shape")
+    assert_mistake(check_stable_sigmoid(lambda z: 1 / 0), "raised")
+    assert_mistake(check_stable_sigmoid(None), "missing")
+    assert_mistake(check_stable_sigmoid(3), "not-callable")
+
+
+def test_checkers_leak_no_warning():
+    # pytest turns RuntimeWarnings into errors (pyproject); the checker must swallow them
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_stable_sigmoid(lambda z: 1 / (1 + np.exp(-z)))
+
+
+# ------------------------------------------------------------------ ex-03-leaky-relu
+def leaky(z, alpha):
+    return np.where(z > 0, z, alpha * z)
+
+
+def leaky_grad(z, alpha):
+    return np.where(z > 0, 1.0, alpha)
+
+
+def test_leaky_relu_reference():
+    assert check_leaky_relu(leaky, leaky_grad)
+    assert check_leaky_relu(nc.leaky_relu, nc.leaky_relu_grad)
+    assert check_leaky_relu(lambda z, a: np.maximum(a * z, z), leaky_grad)  # fine for a <= 1
+
+
+def test_leaky_relu_mistakes():
+    assert_mistake(
+        check_leaky_relu(lambda z, a: np.where(z > 0, a * z, z), leaky_grad),
+        "slope-on-positive-side",
+    )
+    assert_mistake(check_leaky_relu(lambda z, a: a * z, leaky_grad), "slope-on-positive-side")
+    assert_mistake(check_leaky_relu(lambda z, a: np.maximum(z, 0), leaky_grad), "forgot-alpha")
+    assert_mistake(
+        check_leaky_relu(lambda z, a: np.where(z > 0, z, 0.01 * z), leaky_grad),
+        "hardcoded-alpha",
+    )
+    assert_mistake(
+        check_leaky_relu(leaky, lambda z, a: (z > 0).astype(float)), "grad-zero-negative"
+    )
+    assert_mistake(
+        check_leaky_relu(leaky, lambda z, a: np.where(z > 0, a, 1.0)),
+        "grad-slope-on-positive-side",
+    )
+    assert_mistake(check_leaky_relu(leaky, leaky), "grad-returns-value")
+    assert_mistake(check_leaky_relu(leaky, lambda z, a: 1.0), "grad-shape")
+    assert_mistake(check_leaky_relu(lambda z, a: z * np.exp(z > 0) * 1e10, leaky_grad), "extreme")
+    assert_mistake(check_leaky_relu(None, leaky_grad), "missing")
+
+
+# ------------------------------------------------------------------ ex-03-chain
+def test_chain_reference():
+    a, grad = 3.0, 1.0
+    for _ in range(5):
+        s = 1 / (1 + np.exp(-a))
+        grad *= s * (1 - s)
+        a = s
+    assert check_chain_gradient(grad)
+    assert np.isclose(grad, np.prod(chain_factors()))
+    # the same number by centred differences through the whole chain
+    x = np.array([3.0])
+
+    def chain():
+        a = x
+        for _ in range(5):
+            a = nc.sigmoid(a)
+        return float(a[0])
+
+    assert check_chain_gradient(float(nc.numerical_gradient(chain, x)[0]))
+
+
+@pytest.mark.parametrize(
+    "make, tag",
+    [
+        (lambda f, v: 0.25**5, "assumed-z-zero"),
+        (lambda f, v: np.prod(v), "product-of-sigma"),
+        (lambda f, v: np.sum(f), "summed"),
+        (lambda f, v: np.prod(f[1:]), "missing-factor"),
+        (lambda f, v: 0.5, "above-bound"),
+        (lambda f, v: 1e-9, "unknown"),
+    ],
+)
+def test_chain_mistakes(make, tag):
+    factors = chain_factors()
+    values = []
+    a = 3.0
+    for _ in range(5):
+        a = float(nc.sigmoid(a))
+        values.append(a)
+    assert_mistake(check_chain_gradient(make(factors, values)), tag)
+
+
+def test_chain_z_instead_of_sigma():
+    a, prod = 3.0, 1.0
+    for _ in range(5):
+        prod *= a * (1 - a)
+        a = float(nc.sigmoid(a))
+    assert_mistake(check_chain_gradient(prod), "z-instead-of-sigma")
+
+
+@pytest.mark.parametrize("answer", NONSENSE, ids=repr)
+def test_chain_nonsense_never_raises(answer):
+    assert not check_chain_gradient(answer)
+
+
+# ------------------------------------------------------------------ ex-03-tanh-sigmoid
+def my_tanh(z):
+    return 2 * nc.sigmoid(2 * z) - 1
+
+
+def my_tanh_grad(z):
+    s = nc.sigmoid(2 * z)
+    return 4 * s * (1 - s)
+
+
+def test_tanh_via_sigmoid_reference():
+    assert check_tanh_via_sigmoid(my_tanh, my_tanh_grad)
+    assert check_tanh_via_sigmoid(nc.tanh, nc.tanh_grad)
+
+
+def test_tanh_via_sigmoid_mistakes():
+    assert_mistake(
+        check_tanh_via_sigmoid(my_tanh, lambda z: 1 - my_tanh(z)), "one-minus-tanh"
+    )
+    assert_mistake(
+        check_tanh_via_sigmoid(my_tanh, lambda z: 2 * nc.sigmoid_grad(2 * z)),
+        "missing-chain-factor",
+    )
+    assert_mistake(
+        check_tanh_via_sigmoid(my_tanh, lambda z: 4 * nc.sigmoid_grad(z)), "chain-rule"
+    )
+    assert_mistake(check_tanh_via_sigmoid(my_tanh, my_tanh), "value-not-derivative")
+    assert_mistake(
+        check_tanh_via_sigmoid(lambda z: 2 * nc.sigmoid(z) - 1, my_tanh_grad), "forgot-2z"
+    )
+    naive = lambda z: (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))  # noqa: E731
+    assert_mistake(check_tanh_via_sigmoid(naive, my_tanh_grad), "overflow")
+    assert_mistake(check_tanh_via_sigmoid(my_tanh, None), "missing")
+
+
+# ------------------------------------------------------------------ widget logic
+@pytest.mark.parametrize("name", list(NAMES))
+@pytest.mark.parametrize("z", [-2.0, 0.0, 0.35, 1.0, 5.5])
+def test_explorer_matches_nbcore(name, z):
+    ex = ActivationExplorer(name, z=z, alpha=0.2)
+    g, d = nc.activations.ACTIVATIONS[name]
+    if name == "leaky_relu":
+        g, d = (lambda v: nc.leaky_relu(v, 0.2)), (lambda v: nc.leaky_relu_grad(v, 0.2))
+    assert ex.value == pytest.approx(float(g(np.array([z]))[0]), rel=1e-15, abs=0)
+    assert ex.slope == pytest.approx(float(d(np.array([z]))[0]), rel=1e-15, abs=0)
+
+
+def test_explorer_readout_and_controls():
+    ex = ActivationExplorer()  # sigmoid at z = 1
+    assert ex.readout() == "g(z) = 0.7311, g'(z) = 0.1966"
+    ex.set(name="tanh", z=0.0)
+    assert ex.readout() == "g(z) = 0.0000, g'(z) = 1.0000"
+    ex.set(name="leaky_relu", z=-2.0, alpha=0.25)
+    assert ex.readout() == "g(z) = -0.5000, g'(z) = 0.2500"
+    ex.set(alpha=0.05)
+    assert (ex.value, ex.slope) == (-0.1, 0.05)
+    ex.set(name="sigmoid", z=10.0)  # tiny slopes switch to scientific notation
+    assert ex.readout() == f"g(z) = 1.0000, g'(z) = {float(nc.sigmoid_grad(10.0)):.3e}"
+
+
+def test_explorer_figure_follows_controls():
+    ex = ActivationExplorer("relu", z=2.0)
+    fig = ex.figure()
+    assert ex.figure() is fig  # created once
+    ex.set(name="sigmoid", z=-1.0)
+    assert ex.figure() is fig  # updated, not recreated
+    x, y = ex._g_dot.get_data()
+    assert (x[0], y[0]) == (-1.0, pytest.approx(float(nc.sigmoid(-1.0))))
+    x, y = ex._d_dot.get_data()
+    assert y[0] == pytest.approx(float(nc.sigmoid_grad(-1.0)))
+    np.testing.assert_allclose(ex._d_line.get_ydata(), nc.sigmoid_grad(ex.z_grid))
+    assert "sigmoid" in ex._ax_g.get_title()
+
+
+def test_explorer_rejects_bad_controls():
+    with pytest.raises(ValueError, match="expected name in"):
+        ActivationExplorer("swish")
+    with pytest.raises(ValueError, match="alpha"):
+        ActivationExplorer().set(alpha=-0.1)
+    with pytest.raises(TypeError, match="z"):
+        ActivationExplorer().set(z="1")
+    with pytest.raises(ValueError, match="expected name in"):
+        activation_pair("softmax")
+
+
+def test_live_widget_controls():
+    pytest.importorskip("ipywidgets")
+    from nbcore.widgets.activations import show_activation_explorer
+
+    box = show_activation_explorer()
+    controls, readout, image = box.children
+    dropdown, z_slider, a_slider = controls.children
+    assert "nbcore-readout" in readout._dom_classes
+    assert [c._dom_classes[0] for c in (dropdown, z_slider, a_slider)] == [
+        "nbcore-ctl-activation",
+        "nbcore-ctl-z",
+        "nbcore-ctl-alpha",
+    ]
+    assert readout.value == "g(z) = 0.7311, g'(z) = 0.1966"
+    assert a_slider.disabled
+    z_slider.value = -2.0
+    assert readout.value == "g(z) = 0.1192, g'(z) = 0.1050"
+    dropdown.value = "leaky_relu"
+    assert not a_slider.disabled
+    a_slider.value = 0.3
+    assert readout.value == "g(z) = -0.6000, g'(z) = 0.3000"
+    assert image.value[:4] == b"\x89PNG"
+
+
+def test_compare_at_frame():
+    fig = compare_at(1.0)
+    ax_g, ax_d = fig.axes
+    labels = [t.get_text() for t in ax_d.get_legend().get_texts()]
+    assert labels[0].endswith(f"{float(nc.sigmoid_grad(1.0)):.3f}")
+    assert "z = 1.0" in ax_g.get_title()

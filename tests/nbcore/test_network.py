@@ -1,0 +1,220 @@
+"""Sequential and MLP: structure, modes, caching, whole-network gradients, accumulation, float32."""
+
+import numpy as np
+import pytest
+from _nbcore_util import assert_grad_ok
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nbcore as nc
+
+PROP = settings(max_examples=50, deadline=None, database=None)
+
+
+# ---------------------------------------------------------------- Sequential container
+def test_sequential_indexable_len_iterable_repr():
+    d1, act, d2 = nc.Dense(2, 3), nc.ReLU(), nc.Dense(3, 1)
+    model = nc.Sequential(d1, act, d2)
+    assert len(model) == 3
+    assert model[0] is d1 and model[1] is act and model[2] is d2
+    assert model[-1] is d2
+    assert list(model) == [d1, act, d2]
+    assert [p for p in model.parameters()] == [d1.W, d1.b, d2.W, d2.b]
+    text = repr(model)
+    assert "Sequential" in text and "Dense" in text and "ReLU" in text
+    assert "0x" not in text and "object at" not in text
+    assert "Dense(2, 3)" in text.replace("n_in=", "").replace("n_out=", "")
+
+
+def test_mlp_structure():
+    model = nc.MLP([3, 5, 4, 2], activation="tanh")
+    kinds = [type(layer).__name__ for layer in model]
+    assert kinds == ["Dense", "Tanh", "Dense", "Tanh", "Dense"]
+    assert isinstance(model, nc.Sequential)
+    shapes = [p.data.shape for p in model.parameters()]
+    assert shapes == [(5, 3), (5,), (4, 5), (4,), (2, 4), (2,)]
+    assert type(nc.MLP([2, 3, 1], output="sigmoid")[-1]).__name__ == "Sigmoid"
+    assert type(nc.MLP([2, 3, 4], output="softmax")[-1]).__name__ == "Softmax"
+    assert [type(layer).__name__ for layer in nc.MLP([2, 3, 1])] == ["Dense", "ReLU", "Dense"]
+    assert "Dense" in repr(model) and "0x" not in repr(model)
+
+
+def test_mlp_default_seed_repeats():
+    a, b = nc.MLP([2, 4, 1]), nc.MLP([2, 4, 1])
+    for p, q in zip(a.parameters(), b.parameters(), strict=True):
+        np.testing.assert_array_equal(p.data, q.data)
+
+
+# ---------------------------------------------------------------- modes
+def _drops(model, X):
+    return bool(np.any(model.forward(X) != X))
+
+
+def test_new_model_is_in_train_mode_and_predict_keeps_mode():
+    X = np.ones((20, 10))
+    model = nc.Sequential(nc.Dropout(0.5, rng=np.random.default_rng(0)))
+    assert _drops(model, X), "a new model must be in train mode (Dropout active)"
+    np.testing.assert_array_equal(model.predict(X), X)  # predict runs in eval mode
+    assert _drops(model, X), "predict() must leave a training model in train mode"
+    model.eval()
+    assert not _drops(model, X)
+    np.testing.assert_array_equal(model.predict(X), X)
+    assert not _drops(model, X), "predict() must leave an eval model in eval mode"
+    model.train()
+    assert _drops(model, X)
+
+
+def test_dropout_is_identity_in_eval(rng):
+    model = nc.Sequential(nc.Dense(4, 6, rng=rng), nc.Dropout(0.5), nc.Dense(6, 2, rng=rng))
+    X = rng.normal(size=(5, 4))
+    model.eval()
+    reference = nc.Sequential(model[0], model[2])
+    np.testing.assert_allclose(model.forward(X), reference.forward(X), rtol=1e-15)
+    drop = model[1]
+    H = rng.normal(size=(5, 6))
+    np.testing.assert_array_equal(drop.forward(H), H)
+    np.testing.assert_array_equal(drop.backward(H), H)
+
+
+# ---------------------------------------------------------------- one cache
+def test_forward_keeps_exactly_one_cached_input(rng):
+    model = nc.Sequential(nc.Dense(3, 4, rng=rng), nc.Tanh(), nc.Dense(4, 2, rng=rng))
+    model.forward(rng.normal(size=(7, 3)))  # e.g. a validation pass of another batch size
+    X2 = rng.normal(size=(2, 3))
+    out = model.forward(X2)
+    dY = rng.normal(size=out.shape)
+    model.zero_grad()
+    model.backward(dY)
+    # closed form for the latest input
+    H = np.tanh(X2 @ model[0].W.data.T + model[0].b.data)
+    np.testing.assert_allclose(model[2].W.grad, dY.T @ H, rtol=1e-13)
+    dH = (dY @ model[2].W.data) * (1 - H**2)
+    np.testing.assert_allclose(model[0].W.grad, dH.T @ X2, rtol=1e-13)
+
+
+# ---------------------------------------------------------------- whole-network gradients
+def _model_gradcheck(model, loss, X, Y):
+    model.zero_grad()
+    loss.forward(model.forward(X), Y)
+    model.backward(loss.backward())
+
+    def f():
+        return loss.forward(model.forward(X), Y)
+
+    for p in model.parameters():
+        assert_grad_ok(f, p.data, p.grad)
+
+
+NETS = {
+    "tanh-MSE": (lambda: nc.MLP([3, 5, 4, 2], activation="tanh"), nc.MSELoss, "real"),
+    "tanh-CE": (lambda: nc.MLP([3, 5, 4, 2], activation="tanh"), nc.CrossEntropyLoss, "labels"),
+    "tanh-CE-probs": (
+        lambda: nc.MLP([3, 5, 4, 3], activation="tanh"),
+        nc.CrossEntropyLoss,
+        "probs",
+    ),
+    "relu-BCEWithLogits": (
+        lambda: nc.MLP([2, 6, 1], activation="relu"),
+        nc.BCEWithLogitsLoss,
+        "bits",
+    ),
+    "sigmoid-out-BCE": (
+        lambda: nc.MLP([3, 4, 1], activation="sigmoid", output="sigmoid"),
+        nc.BCELoss,
+        "bits",
+    ),
+    "softmax-out-MSE": (
+        lambda: nc.MLP([3, 4, 3], activation="tanh", output="softmax"),
+        nc.MSELoss,
+        "real",
+    ),
+    "relu-Huber": (lambda: nc.MLP([4, 8, 8, 2], activation="relu"), nc.HuberLoss, "real"),
+}
+
+
+@pytest.mark.parametrize("name", list(NETS))
+def test_mlp_backward_matches_numerical_gradient(name, rng):
+    make, make_loss, kind = NETS[name]
+    model = make()
+    for p in model.parameters():  # non-zero biases, so that they matter
+        p.data += 0.1 * rng.normal(size=p.data.shape)
+    n_in = model[0].W.data.shape[1]
+    n_out = [layer for layer in model if isinstance(layer, nc.Dense)][-1].W.data.shape[0]
+    m = 6
+    X = rng.normal(size=(m, n_in))
+    if kind == "real":
+        Y = rng.normal(size=(m, n_out))
+    elif kind == "labels":
+        Y = rng.integers(0, n_out, m)
+    elif kind == "probs":
+        Y = rng.dirichlet(np.ones(n_out), m)
+    else:
+        Y = rng.integers(0, 2, (m, n_out)).astype(float)
+    _model_gradcheck(model, make_loss(), X, Y)
+
+
+def test_nc_gradcheck_model_if_present(rng):
+    if not hasattr(nc, "gradcheck_model"):
+        pytest.skip("nc.gradcheck_model is optional")
+    model = nc.MLP([3, 5, 2], activation="tanh")
+    err = nc.gradcheck_model(model, nc.MSELoss(), rng.normal(size=(4, 3)), rng.normal(size=(4, 2)))
+    assert err < 1e-7
+
+
+# ---------------------------------------------------------------- accumulation (hypothesis)
+@PROP
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 6))
+def test_gradients_accumulate_until_zero_grad(seed, m):
+    rng = np.random.default_rng(seed)
+    model = nc.MLP([3, 4, 2], activation="tanh", rng=rng)
+    loss = nc.MSELoss()
+    X, Y = rng.normal(size=(m, 3)), rng.normal(size=(m, 2))
+
+    def one_pass():
+        loss.forward(model.forward(X), Y)
+        model.backward(loss.backward())
+
+    one_pass()
+    first = [p.grad.copy() for p in model.parameters()]
+    one_pass()
+    for p, g in zip(model.parameters(), first, strict=True):
+        np.testing.assert_allclose(p.grad, 2 * g, rtol=1e-13, atol=1e-300)
+    model.zero_grad()
+    for p in model.parameters():
+        np.testing.assert_array_equal(p.grad, 0.0)
+    one_pass()
+    opt = nc.SGD(model.parameters(), lr=0.1)
+    opt.zero_grad()
+    for p in model.parameters():
+        np.testing.assert_array_equal(p.grad, 0.0)
+
+
+# ---------------------------------------------------------------- float32 end to end
+@pytest.mark.parametrize(
+    "loss, kind",
+    [(nc.MSELoss(), "real"), (nc.CrossEntropyLoss(), "labels"), (nc.BCEWithLogitsLoss(), "bits")],
+    ids=["MSE", "CE", "BCEWithLogits"],
+)
+def test_mlp_float32_end_to_end(loss, kind, rng):
+    n_out = 1 if kind == "bits" else 3
+    model = nc.MLP([4, 8, n_out], activation="relu", dtype=np.float32)
+    for p in model.parameters():
+        assert p.data.dtype == np.float32 and p.grad.dtype == np.float32
+    X = rng.normal(size=(5, 4)).astype(np.float32)
+    if kind == "real":
+        Y = rng.normal(size=(5, n_out)).astype(np.float32)
+    elif kind == "labels":
+        Y = rng.integers(0, n_out, 5)
+    else:
+        Y = rng.integers(0, 2, (5, 1)).astype(np.float32)
+    out = model.forward(X)
+    assert out.dtype == np.float32
+    loss.forward(out, Y)
+    dY = loss.backward()
+    assert dY.dtype == np.float32
+    model.backward(dY)
+    for opt in (nc.SGD(model.parameters(), lr=0.1, momentum=0.9), nc.Adam(model.parameters())):
+        opt.step()
+    for p in model.parameters():
+        assert p.data.dtype == np.float32 and p.grad.dtype == np.float32
+    assert model.predict(X).dtype == np.float32
