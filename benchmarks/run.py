@@ -2,7 +2,9 @@
 MLPClassifier and (when installed) PyTorch on the CPU, interleaved in one run.
 
 Every library runs single-threaded (BLAS and PyTorch), so the ratios compare implementations,
-not thread counts. Usage::
+not thread counts. Times are CPU seconds of this process (``time.process_time``), which other
+programs running on the machine disturb far less than wall-clock time; for one thread they are
+the same thing on an idle machine. Usage::
 
     python benchmarks/run.py            # full run, writes benchmarks/results.json
     python benchmarks/run.py --quick    # tiny sizes, a smoke test (used by the test suite)
@@ -99,10 +101,10 @@ def run_nbcore(w, weights, dtype):
         opt = nc.Adam(model.parameters(), lr=w["lr"])
     else:
         opt = nc.SGD(model.parameters(), lr=w["lr"])
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     nc.train(model, loss_fn, opt, X, Y, epochs=w["epochs"], batch_size=w["batch"],
              shuffle=False, progress=False)
-    elapsed = time.perf_counter() - t0
+    elapsed = time.process_time() - t0
     return elapsed, [(la.W.data, la.b.data) for la in model if hasattr(la, "W")]
 
 
@@ -127,9 +129,9 @@ def run_sklearn(w, weights, dtype):
         clf.set_params(max_iter=w["epochs"], warm_start=True)
         clf.n_iter_, clf.t_, clf.loss_curve_ = 0, 0, []
         clf._no_improvement_count, clf.best_loss_ = 0, np.inf
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         clf.fit(X, w["y"])
-        elapsed = time.perf_counter() - t0
+        elapsed = time.process_time() - t0
     return elapsed, [(W.T, b) for W, b in zip(clf.coefs_, clf.intercepts_, strict=True)]
 
 
@@ -158,14 +160,14 @@ def run_torch(w, weights, dtype):
     else:
         opt = torch.optim.SGD(model.parameters(), lr=w["lr"])
     m, bs = X.shape[0], w["batch"] or X.shape[0]
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for _ in range(w["epochs"]):
         for i in range(0, m, bs):
             opt.zero_grad()
             loss = loss_fn(model(X[i : i + bs]), Y[i : i + bs])
             loss.backward()
             opt.step()
-    elapsed = time.perf_counter() - t0
+    elapsed = time.process_time() - t0
     lins = [la for la in model if isinstance(la, torch.nn.Linear)]
     return elapsed, [(la.weight.detach().numpy(), la.bias.detach().numpy()) for la in lins]
 
@@ -195,14 +197,14 @@ def gemm_floor(w, repeats):
     Ws = [rng.random((o, i), dtype=np.float32) for i, o in zip(sizes[:-1], sizes[1:], strict=True)]
     times = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         for _ in range(20):
             for layer, W in enumerate(Ws):
                 A[layer] @ W.T  # forward
                 A[layer + 1].T @ A[layer]  # dW = dZ^T A_prev
                 if layer > 0:
                     A[layer + 1] @ W  # dA_prev (not needed for the first layer)
-        times.append((time.perf_counter() - t0) / 20)
+        times.append((time.process_time() - t0) / 20)
     return float(np.median(times)) * (m // bs)
 
 

@@ -103,23 +103,24 @@ def gelu(z):
     r"""GELU, tanh approximation (PyTorch's ``approximate="tanh"``).
 
     .. math:: \mathrm{GELU}(z) = \tfrac12 z\,\bigl(1 + \tanh(\sqrt{2/\pi}\,(z + 0.044715 z^3))\bigr)
+
+    Beyond |z| = 10 it equals max(z, 0) to the last bit (tanh has saturated), which is what is
+    returned there, so that huge or infinite z give their limits.
     """
     z = as_float_array(z, "gelu", "z")
-    with np.errstate(over="ignore"):  # z**3 overflows to ±inf for |z| > 1e102; tanh(±inf) = ±1
-        u = _GELU_C * (z + 0.044715 * z**3)
-    return 0.5 * z * (1 + np.tanh(u))
+    zc = np.clip(z, -10, 10)
+    inner = 0.5 * zc * (1 + np.tanh(_GELU_C * (zc + 0.044715 * zc**3)))
+    return np.where(np.abs(z) <= 10, inner, np.maximum(z, 0))
 
 
 def gelu_grad(z):
-    """Derivative of the tanh-approximated GELU."""
+    """Derivative of the tanh-approximated GELU (1 beyond z = 10, 0 below z = -10)."""
     z = as_float_array(z, "gelu_grad", "z")
-    with np.errstate(over="ignore"):
-        u = _GELU_C * (z + 0.044715 * z**3)
-        t = np.tanh(u)
-        du = _GELU_C * (1 + 3 * 0.044715 * z * z)
-        # where tanh has saturated, 1 - t^2 is 0 and the product is 0 (avoid 0 * inf)
-        tail = np.where(t * t < 1, 0.5 * z * (1 - t * t) * du, 0)
-    return (0.5 * (1 + t) + tail).astype(z.dtype)
+    zc = np.clip(z, -10, 10)
+    t = np.tanh(_GELU_C * (zc + 0.044715 * zc**3))
+    du = _GELU_C * (1 + 3 * 0.044715 * zc * zc)
+    inner = 0.5 * (1 + t) + 0.5 * zc * (1 - t * t) * du
+    return np.where(np.abs(z) <= 10, inner, z > 0).astype(z.dtype)
 
 
 def _shift_by_max(z, axis):

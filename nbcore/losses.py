@@ -121,6 +121,11 @@ class HuberLoss(Loss):
         return f"HuberLoss(delta={self.delta})"
 
 
+def _weighted(w, x):
+    """w * x, with 0 wherever w == 0 (even where x is infinite)."""
+    return np.multiply(w, x, out=np.zeros_like(x), where=w != 0)
+
+
 def _clamped_log(p):
     """log(p) clamped at -100, as PyTorch's BCELoss does (log 0 = -100, no warning)."""
     with np.errstate(divide="ignore"):
@@ -160,7 +165,10 @@ class BCEWithLogitsLoss(Loss):
         check_range(target, 0, 1, "BCEWithLogitsLoss.forward", "target")
         z, y = pred, target
         e = np.exp(-np.abs(z))  # e^{-|z|} <= 1 never overflows; shared by loss and gradient
-        loss = np.maximum(z, 0) - z * y + np.log1p(e)
+        if np.isfinite(z).all():
+            loss = np.maximum(z, 0) - z * y + np.log1p(e)
+        else:  # z = ±inf: the limits y softplus(-z) + (1 - y) softplus(z), skipping 0 * inf
+            loss = _weighted(y, F.softplus(-z)) + _weighted(1 - y, F.softplus(z))
         sigma = np.where(z >= 0, 1, e) / (1 + e)  # sigma(z), as in activations.sigmoid
         self._dpred = (sigma - y) / z.size
         return float(np.mean(loss))
@@ -218,7 +226,7 @@ class CrossEntropyLoss(Loss):
             P[rows, y] -= 1  # P - Y
         else:
             Y = _class_targets(target, m, k, Z.dtype, where)
-            loss = -np.where(Y > 0, Y * (shifted - logS), 0).sum() / m  # 0 log 0 counts as 0
+            loss = -_weighted(Y, shifted - logS).sum() / m  # 0 log 0 counts as 0
             P -= Y
         P /= m
         self._dpred = P  # (softmax(Z) - Y) / m

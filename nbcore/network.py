@@ -62,8 +62,12 @@ class Sequential:
         first = self.layers[0] if self.layers else None
         if isinstance(first, Dense):
             first.input_grad = self._input_grad
-        for layer in reversed(self.layers):
-            dY = layer.backward(dY)
+        try:
+            for layer in reversed(self.layers):
+                dY = layer.backward(dY)
+        finally:
+            if isinstance(first, Dense):
+                first.input_grad = True  # on its own, a layer always returns dX
         return dY
 
     @property

@@ -6,7 +6,8 @@ Two kinds of test:
   thing), e.g. that binary cross-entropy uses the natural logarithm.
 * ``test_book_<pitfall>`` scans the book's pages (``book/*.md`` and the markdown and code cells of
   ``book/*.ipynb``) for the wrong statement. A page may quote a wrong statement in order to
-  correct it: a paragraph (or code cell) that contains one of the words in ``EXEMPT`` is skipped.
+  correct it (or to say which tutorial made it): a paragraph (or code cell) that contains one of
+  the words in ``EXEMPT`` is skipped.
   ``pitfalls.md`` quotes every wrong statement on purpose; it is checked instead by running its
   code blocks (``test_pitfalls_page_code_runs``) and by ``test_pitfalls_page_structure``.
 
@@ -30,8 +31,12 @@ ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 PITFALLS = "pitfalls.md"
 
-#: A paragraph or code cell containing one of these words may quote a wrong statement.
-EXEMPT = re.compile(r"\b(wrong|bug|buggy|mistakes?|incorrect|typo|pitfalls?)\b|错误|錯誤", re.I)
+#: A paragraph or code cell containing one of these words may quote a wrong statement (to
+#: correct it, or to say which tutorial or article made it).
+EXEMPT = re.compile(
+    r"\b(wrong|bug|buggy|mistakes?|incorrect|typo|pitfalls?|tutorials?|articles?)\b|错误|錯誤|文章",
+    re.I,
+)
 
 #: The anchors of book/pitfalls.md, in page order.
 ANCHORS = [
@@ -131,16 +136,24 @@ PATTERNS = {
         ["$-\\ln 0.9 = 0.105$", "$-\\log_{10} 0.9 = 0.046$", "-log10(0.9) = 0.046"],
     ),
     "eps_sqrt": (
+        # eps inside the root of an optimizer's denominator (v, v_hat, G, s, E[g^2], cache)
         [
-            r"\\sqrt\s*\{(?:[^{}]|\{[^{}]*\})*\+\s*\\(?:epsilon|varepsilon|eps)\b",
-            r"np\.sqrt\([^()]*\+\s*(?:self\.)?eps\w*\s*\)",
+            r"\\sqrt\s*\{\s*(?:\\hat\s*\{?\s*v\s*\}?|v|G|s|E\s*\[)(?:[^{}]|\{[^{}]*\})*"
+            r"\+\s*\\(?:epsilon|varepsilon|eps)\b",
+            r"np\.sqrt\(\s*(?:v(?:_hat|_t)?|s|G|G_t|cache|square_avg|state_sum)\b(?:\s*/[^()+]*)?"
+            r"\s*\+\s*(?:self\.)?eps\w*\s*\)",
         ],
         None,
         [
             "\\frac{\\eta}{\\sqrt{\\hat{v}_t + \\epsilon}}",
+            "\\frac{\\eta}{\\sqrt{G_t + \\epsilon}}",
             "theta -= lr * m_hat / np.sqrt(v_hat + eps)",
         ],
-        ["\\frac{\\eta}{\\sqrt{\\hat v_t} + \\epsilon}", "lr * m_hat / (np.sqrt(v_hat) + eps)"],
+        [
+            "\\frac{\\eta}{\\sqrt{\\hat v_t} + \\epsilon}",
+            "lr * m_hat / (np.sqrt(v_hat) + eps)",
+            "X_std = (X - mu) / np.sqrt(var + eps)",
+        ],
     ),
     "sigmoid_grad": (
         [
@@ -171,7 +184,7 @@ PATTERNS = {
     ),
     "relu_claim": (
         [
-            r"\bReLU\b[^.\n]{0,80}?\b(?:solves|solved|eliminates|eliminated|cures|avoids)\b"
+            r"\bReLU\b[^.\n]{0,80}?\b(?:solves|solved|eliminates|eliminated|cures)\b"
             r"[^.\n]{0,40}vanishing",
             r"\bvanishing[^.\n]{0,40}\b(?:solved|eliminated|cured)\b\s+by\s+ReLU",
             r"ReLU[^。\n]{0,40}(?:解决了梯度消失|不存在梯度消失)",
@@ -182,7 +195,10 @@ PATTERNS = {
             "The vanishing gradient problem is solved by ReLU.",
             "ReLU 解决了梯度消失问题",
         ],
-        ["ReLU mitigates vanishing gradients for positive inputs; it does not solve them."],
+        [
+            "ReLU mitigates vanishing gradients for positive inputs; it does not solve them.",
+            "ReLU avoids the vanishing factor for positive inputs.",
+        ],
     ),
     "backprop_cost": (
         [r"\bcubic\b[^.\n]{0,80}\blinear\b", r"三次方[^。\n]{0,20}线性"],

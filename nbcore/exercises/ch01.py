@@ -187,6 +187,12 @@ def check_neuron_function(neuron) -> Feedback:
                 f"your function raised {type(err).__name__} ({err}) for X of shape ({m}, {n}).",
                 "exception",
             )
+        if out is None:
+            return wrong(
+                "your function returned None: replace `return None` with the "
+                "computation of a = g(z).",
+                "missing",
+            )
         try:
             out = np.asarray(out, dtype=float)
         except (TypeError, ValueError):

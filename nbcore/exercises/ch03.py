@@ -64,6 +64,8 @@ def _call(fn, *args):
 
 def _as_result(out, shape):
     """The reader's result as a float array of ``shape``, or None."""
+    if out is None:
+        return None
     try:
         arr = np.asarray(out, dtype=float)
     except (TypeError, ValueError):
@@ -81,6 +83,12 @@ def _error_feedback(err, name):
             "if-on-array",
         )
     return wrong(f"`{name}` raised {type(err).__name__}: {text}", "raised")
+
+
+def _returned_none(name):
+    return wrong(
+        f"`{name}` returned None: finish the function and `return` the result.", "returned-none"
+    )
 
 
 def _not_callable(fn, name):
@@ -169,6 +177,8 @@ def check_stable_sigmoid(fn) -> Feedback:
             "`stable_sigmoid` changed its input array z in place; compute into a new array.",
             "mutates-input",
         )
+    if out is None:
+        return _returned_none("stable_sigmoid")
     arr = _as_result(out, z.shape)
     if arr is None:
         return wrong(
@@ -232,6 +242,8 @@ def check_leaky_relu(fn, fn_grad) -> Feedback:
         out, caught, err = _call(fn, z.copy(), alpha)
         if err is not None:
             return _error_feedback(err, "leaky_relu")
+        if out is None:
+            return _returned_none("leaky_relu")
         arr = _as_result(out, z.shape)
         if arr is None:
             return wrong(f"`leaky_relu` should return an array of shape {z.shape}.", "shape")
@@ -267,6 +279,8 @@ def check_leaky_relu(fn, fn_grad) -> Feedback:
         out, caught, err = _call(fn_grad, z.copy(), alpha)
         if err is not None:
             return _error_feedback(err, "leaky_relu_grad")
+        if out is None:
+            return _returned_none("leaky_relu_grad")
         arr = _as_result(out, z.shape)
         if arr is None:
             return wrong(
@@ -384,6 +398,8 @@ def check_tanh_via_sigmoid(my_tanh, my_tanh_grad) -> Feedback:
     out, caught, err = _call(my_tanh, z.copy())
     if err is not None:
         return _error_feedback(err, "my_tanh")
+    if out is None:
+        return _returned_none("my_tanh")
     arr = _as_result(out, z.shape)
     if arr is None:
         return wrong(f"`my_tanh` should return an array of shape {z.shape}.", "shape")
@@ -403,6 +419,8 @@ def check_tanh_via_sigmoid(my_tanh, my_tanh_grad) -> Feedback:
     out, caught, err = _call(my_tanh_grad, z.copy())
     if err is not None:
         return _error_feedback(err, "my_tanh_grad")
+    if out is None:
+        return _returned_none("my_tanh_grad")
     arr = _as_result(out, z.shape)
     if arr is None:
         return wrong(f"`my_tanh_grad` should return an array of shape {z.shape}.", "grad-shape")

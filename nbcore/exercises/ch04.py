@@ -134,6 +134,10 @@ def _call(fn, *args):
             out = fn(*args)
     except Exception as e:  # the reader's code may raise anything
         return None, wrong(f"your function raised {type(e).__name__}: {e}", "raised")
+    if out is None:
+        return None, wrong(
+            "your function returned None: replace `return None` with your code.", "missing"
+        )
     try:
         value = np.asarray(out, dtype=float)
     except (TypeError, ValueError):

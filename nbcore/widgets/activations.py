@@ -231,9 +231,22 @@ def show_activation_explorer(name="sigmoid", z=1.0, alpha=0.1):
     for ctl in (dropdown, z_slider, a_slider):
         ctl.observe(refresh, names="value")
     refresh()
-    box = widgets.VBox([widgets.HBox([dropdown, z_slider, a_slider]), readout, image])
+    box = _explorer_box_class()([widgets.HBox([dropdown, z_slider, a_slider]), readout, image])
+    box.add_class("nbcore-activation-explorer")
     box.explorer = ex  # the logic object, for tests and for curious readers
     return box
+
+
+def _explorer_box_class():
+    """A VBox with a short, stable repr (nbval compares it; the default repr holds the PNG)."""
+    import ipywidgets as widgets
+
+    class ActivationExplorerWidget(widgets.VBox):
+        def __repr__(self) -> str:
+            ex = self.explorer
+            return f"ActivationExplorerWidget(name={ex.name!r}, z={ex.z:g}, alpha={ex.alpha:g})"
+
+    return ActivationExplorerWidget
 
 
 #: The activations compared frame by frame in :func:`activation_scrubber`.

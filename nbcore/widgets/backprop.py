@@ -252,7 +252,8 @@ class BackpropStepper:
         fig.text(
             0.01,
             0.015,
-            "blue: forward values (before the update)   vermillion: gradients   green: updated parameters",
+            "blue: forward values (before the update)   vermillion: gradients   "
+            "green: updated parameters",
             fontsize=7,
             color="0.35",
         )

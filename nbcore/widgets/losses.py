@@ -157,20 +157,35 @@ def outlier_scrubber(values=None, delta=1.0):
     """Kernel-free widget: a slider over the outlier's height, three fitted lines per frame.
 
     Works in the static HTML book (precomputed frames, see :func:`nbcore.widgets.frame_scrubber`).
+    One figure is drawn once; each frame only moves its points and lines (fast).
     """
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from nbcore.widgets._html import frame_scrubber
 
     values = np.arange(0, 12.1, 1.0) if values is None else values
+    fig = Figure(figsize=(5, 3.4))
+    ax = fig.subplots()
+    plot_outlier_fits(0.0, delta, ax)
+    fig.subplots_adjust(left=0.11, right=0.97, bottom=0.14, top=0.9)
+    pts, out = ax.collections[0], ax.collections[1]
+    lines = dict(zip(FIT_NAMES, ax.lines, strict=True))
+    xs = np.array([-2.3, 2.3])
 
     def render(outlier):
-        fig, ax = plt.subplots(figsize=(5, 3.4))
-        plot_outlier_fits(outlier, delta, ax)
-        ax.set_title(f"One outlier raised by {outlier:.0f}: MSE vs MAE vs Huber (δ = {delta:g})")
-        ax.title.set_fontsize(9)
-        fig.tight_layout()
-        return fig
+        x, y = outlier_data(outlier)
+        fits = fit_lines(x, y, delta)
+        pts.set_offsets(np.column_stack([x[:-1], y[:-1]]))
+        out.set_offsets(np.column_stack([x[-1:], y[-1:]]))
+        for name, line in lines.items():
+            w, b = fits[name]
+            line.set_ydata(w * xs + b)
+            line.set_label(f"{name}: slope {w:.2f}")
+        ax.legend(loc="upper left", fontsize=8)
+        ax.set_title(
+            f"One outlier raised by {outlier:.0f}: MSE vs MAE vs Huber (δ = {delta:g})", fontsize=9
+        )
+        return fig  # the same figure each time, updated in place
 
     return frame_scrubber(render, list(values), "outlier raised by", start=6.0, fmt="{:.0f}")
 
