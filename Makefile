@@ -59,6 +59,7 @@ lint: venv
 
 bench: venv
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf _build

@@ -25,7 +25,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
-import resource  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -48,19 +47,43 @@ def workload(name, quick=False):
         X = X / 16.0
         if quick:
             X, y = X[:256], y[:256]
-        return dict(X=X, y=y, sizes=[64, 64, 10], opt="adam", lr=1e-3, batch=32,
-                    epochs=2 if quick else 20, task="multiclass")
+        return dict(
+            X=X,
+            y=y,
+            sizes=[64, 64, 10],
+            opt="adam",
+            lr=1e-3,
+            batch=32,
+            epochs=2 if quick else 20,
+            task="multiclass",
+        )
     if name == "W2":
         m = 2048 if quick else 60000
         X = rng.random((m, 784), dtype=np.float32)
         teacher = rng.standard_normal((784, 10)).astype(np.float32)
         y = np.argmax((X - 0.5) @ teacher, axis=1)
-        return dict(X=X, y=y, sizes=[784, 256, 128, 10], opt="adam", lr=1e-3, batch=128,
-                    epochs=1, task="multiclass")
+        return dict(
+            X=X,
+            y=y,
+            sizes=[784, 256, 128, 10],
+            opt="adam",
+            lr=1e-3,
+            batch=128,
+            epochs=1,
+            task="multiclass",
+        )
     if name == "W3":
         X, y = nc.make_moons(300, noise=0.1, rng=rng)
-        return dict(X=X, y=y, sizes=[2, 16, 16, 1], opt="sgd", lr=0.1, batch=None,
-                    epochs=200 if quick else 2000, task="binary")
+        return dict(
+            X=X,
+            y=y,
+            sizes=[2, 16, 16, 1],
+            opt="sgd",
+            lr=0.1,
+            batch=None,
+            epochs=200 if quick else 2000,
+            task="binary",
+        )
     raise ValueError(name)
 
 
@@ -102,8 +125,17 @@ def run_nbcore(w, weights, dtype):
     else:
         opt = nc.SGD(model.parameters(), lr=w["lr"])
     t0 = time.process_time()
-    nc.train(model, loss_fn, opt, X, Y, epochs=w["epochs"], batch_size=w["batch"],
-             shuffle=False, progress=False)
+    nc.train(
+        model,
+        loss_fn,
+        opt,
+        X,
+        Y,
+        epochs=w["epochs"],
+        batch_size=w["batch"],
+        shuffle=False,
+        progress=False,
+    )
     elapsed = time.process_time() - t0
     return elapsed, [(la.W.data, la.b.data) for la in model if hasattr(la, "W")]
 
@@ -114,9 +146,17 @@ def run_sklearn(w, weights, dtype):
 
     X = w["X"].astype(dtype, copy=False)
     m = X.shape[0]
-    common = dict(hidden_layer_sizes=tuple(w["sizes"][1:-1]), activation="relu", alpha=0.0,
-                  batch_size=w["batch"] or m, learning_rate_init=w["lr"], shuffle=False,
-                  tol=0.0, n_iter_no_change=10**9, random_state=0)
+    common = dict(
+        hidden_layer_sizes=tuple(w["sizes"][1:-1]),
+        activation="relu",
+        alpha=0.0,
+        batch_size=w["batch"] or m,
+        learning_rate_init=w["lr"],
+        shuffle=False,
+        tol=0.0,
+        n_iter_no_change=10**9,
+        random_state=0,
+    )
     if w["opt"] == "adam":
         clf = MLPClassifier(solver="adam", **common)
     else:
@@ -211,11 +251,12 @@ def gemm_floor(w, repeats):
 def peak_memory(workload_name, impl, quick):
     """Peak resident memory (MiB) of a child process that runs one training, minus its baseline."""
     code = (
-        "import sys, resource; sys.path.insert(0, %r); import run as r; "
-        "w = r.workload(%r, %r); f, d = r.IMPLS[%r]; wt = r.initial_weights(w['sizes']); "
+        f"import sys, resource; sys.path.insert(0, {str(HERE)!r}); import run as r; "
+        f"w = r.workload({workload_name!r}, {quick!r}); f, d = r.IMPLS[{impl!r}]; "
+        "wt = r.initial_weights(w['sizes']); "
         "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; f(w, wt, d); "
         "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)"
-    ) % (str(HERE), workload_name, quick, impl)
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -229,8 +270,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 3)
     impls = [k for k in IMPLS if not k.startswith("torch") or have_torch()]
-    results = {"machine": machine_info(), "repeats": repeats, "quick": args.quick,
-               "workloads": {}}
+    results = {"machine": machine_info(), "repeats": repeats, "quick": args.quick, "workloads": {}}
     for name in ("W1", "W2", "W3"):
         w = workload(name, args.quick)
         weights = initial_weights(w["sizes"])
@@ -250,8 +290,13 @@ def main(argv=None):
             if not times[k]:
                 continue
             med = float(np.median(times[k]))
-            rows[k] = {"seconds": med, "per_epoch": med / w["epochs"], "per_step": med / steps,
-                       "final_loss": finals[k][0], "accuracy": finals[k][1]}
+            rows[k] = {
+                "seconds": med,
+                "per_epoch": med / w["epochs"],
+                "per_step": med / steps,
+                "final_loss": finals[k][0],
+                "accuracy": finals[k][1],
+            }
             if not args.no_memory:
                 rows[k]["peak_mib"] = peak_memory(name, k, args.quick)
         base = rows["nbcore f32"]["seconds"]
@@ -273,9 +318,14 @@ def main(argv=None):
 def machine_info():
     import sklearn
 
-    info = {"python": platform.python_version(), "numpy": np.__version__,
-            "sklearn": sklearn.__version__, "cpu_count": os.cpu_count(),
-            "machine": platform.machine(), "threads": 1}
+    info = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "sklearn": sklearn.__version__,
+        "cpu_count": os.cpu_count(),
+        "machine": platform.machine(),
+        "threads": 1,
+    }
     if have_torch():
         import torch
 
@@ -287,14 +337,17 @@ def format_workload(name, entry):
     lines = [f"{name}: {entry['steps']} steps"]
     for k, r in entry["rows"].items():
         mem = f"  peak {r['peak_mib']:.0f} MiB" if "peak_mib" in r else ""
-        lines.append(f"  {k:12s} {r['seconds']:8.3f} s  x{r['ratio_to_nbcore_f32']:5.2f}  "
-                     f"loss {r['final_loss']:.6f}  acc {r['accuracy']:.4f}{mem}")
+        lines.append(
+            f"  {k:12s} {r['seconds']:8.3f} s  x{r['ratio_to_nbcore_f32']:5.2f}  "
+            f"loss {r['final_loss']:.6f}  acc {r['accuracy']:.4f}{mem}"
+        )
     if "gemm_fraction_nbcore_f32" in entry:
-        lines.append(f"  GEMM floor {entry['gemm_seconds_per_epoch']:.3f} s/epoch = "
-                     f"{100 * entry['gemm_fraction_nbcore_f32']:.0f} % of nbcore f32")
+        lines.append(
+            f"  GEMM floor {entry['gemm_seconds_per_epoch']:.3f} s/epoch = "
+            f"{100 * entry['gemm_fraction_nbcore_f32']:.0f} % of nbcore f32"
+        )
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    _ = resource
     main()

@@ -13,18 +13,20 @@ import numbers
 import numpy as np
 
 
-def as_float_array(x, where: str, name: str = "x", dtype=None) -> np.ndarray:
+def as_float_array(x, where: str, name: str = "x", dtype=None, nan_check=True) -> np.ndarray:
     """Return ``x`` as a floating-point ndarray, rejecting what cannot be one.
 
     float32 and float64 arrays keep their dtype (no copy); integers and booleans become float64,
-    or ``dtype`` when it is given. Strings, objects, None and NaN raise.
+    or ``dtype`` when it is given. Strings, objects and None raise; so does NaN unless
+    ``nan_check`` is False (layers inside a network skip that scan: NaN is checked where data
+    enter, in ``Dense.forward`` and in the losses).
     """
     if type(x) is np.ndarray and x.dtype.char in "fd" and dtype is None:
         arr = x  # the common case, kept cheap: it runs on every layer call
     else:
         arr = _to_array(x, where, name, dtype)
     # np.min propagates NaN: one cheap reduction (no temporary array) finds whether there is any.
-    if arr.size and np.isnan(arr.min()):
+    if nan_check and arr.size and np.isnan(arr.min()):
         raise ValueError(
             f"{where}: expected {name} without NaN, got {int(np.isnan(arr).sum())} NaN"
         )

@@ -72,7 +72,7 @@ class Layer:
         the first forward)."""
         if cached is None:
             raise ValueError(f"{where}: expected forward() to be called before backward()")
-        dY = as_float_array(dY, where, "dY")
+        dY = as_float_array(dY, where, "dY", nan_check=False)
         shape = cached.shape if shape is None else shape
         if dY.shape != shape:
             raise ValueError(f"{where}: expected dY of shape {shape}, got {dY.shape}")
@@ -180,14 +180,15 @@ class Activation(Layer):
         self._Z = None
 
     def forward(self, Z):
-        Z = as_float_array(Z, f"{type(self).__name__}.forward", "Z")
-        self._Z = Z
-        return self.g(Z)
+        self._Z = as_float_array(Z, self._where("forward"), "Z", nan_check=False)
+        return self.g(self._Z)
 
     def backward(self, dA):
-        where = f"{type(self).__name__}.backward"
-        dA = self._check_backward(dA, self._Z, where)
+        dA = self._check_backward(dA, self._Z, self._where("backward"))
         return dA * self.g_prime(self._Z)
+
+    def _where(self, method):
+        return f"{type(self).__name__}.{method}"
 
 
 class Identity(Activation):

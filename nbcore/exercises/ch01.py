@@ -372,7 +372,7 @@ def check_gate_weights(gate, w, b) -> Feedback:
                 "answer depends on step(0) = 0. A bias in the middle of the allowed "
                 "interval is safer."
             )
-        return correct(f"step({wv[0]:g} x1 + {wv[1]:g} x2 + {bv:g}) computes {name}.")
+        return correct(f"step({_affine(wv, bv)}) computes {name}.")
     if name in ("XOR", "XNOR"):
         return wrong(
             f"no single neuron computes {name}: the four inequalities contradict each "
@@ -403,6 +403,17 @@ def check_gate_weights(gate, w, b) -> Feedback:
         f"your neuron computes {gate_name(got)}, not {name}. Wrong rows: " + "; ".join(rows) + ".",
         "rows",
     )
+
+
+def _term(v):
+    """'+ 0.5' or '- 1': a term of a sum with its sign in front."""
+    return f"- {abs(v):g}" if v < 0 else f"+ {v:g}"
+
+
+def _affine(w, b):
+    """'-1 x1 - 1 x2 + 0.5': the pre-activation with its numbers, signs tidied."""
+    w1 = f"-{abs(w[0]):g}" if w[0] < 0 else f"{w[0]:g}"
+    return f"{w1} x1 {_term(w[1])} x2 {_term(b)}"
 
 
 # ---- exercise 5: how many gates can one neuron compute? ---------------------------------------

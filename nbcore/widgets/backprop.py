@@ -195,14 +195,10 @@ class BackpropStepper:
     }
 
     def _build_figure(self):
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
         from matplotlib.patches import Circle
 
-        was_interactive = plt.isinteractive()
-        plt.ioff()
-        fig = plt.figure(figsize=(8.4, 5.6))
-        if was_interactive:
-            plt.ion()
+        fig = Figure(figsize=(8.4, 5.6))  # not managed by pyplot: never shown twice
         ax = fig.add_axes((0.0, 0.03, 1.0, 0.87))
         ax.set_xlim(-1.3, 10.8)
         ax.set_ylim(-3.75, 3.75)
@@ -318,12 +314,8 @@ class BackpropStepper:
         circle.set(ec=COLORS[5] if hot else "0.3", lw=2.4 if hot else 1.2)
 
     def close(self):
-        """Close the figure (if one was drawn)."""
-        if self.fig is not None:
-            import matplotlib.pyplot as plt
-
-            plt.close(self.fig)
-            self.fig = None
+        """Forget the figure (the next ``draw`` builds a new one)."""
+        self.fig = None
 
 
 def _frames(stepper, dpi):

@@ -142,7 +142,8 @@ class NetworkView:
     Attributes
     ----------
     fig : matplotlib.figure.Figure
-        Built without pyplot, so it is never displayed twice; show it with ``display(view.fig)``.
+        Built without pyplot, so it is never displayed twice. A ``NetworkView`` displays itself
+        as a PNG in Jupyter (its ``_repr_png_``).
     x, zs, activations, y_hat
         The state after the last ``update``.
     """
@@ -161,7 +162,9 @@ class NetworkView:
         self.fig = Figure(figsize=figsize)
         self.ax = self.fig.add_axes((0.0, 0.0, 0.84, 0.9))
         self._draw(edge_labels)
-        self.update(*(RUNNING_X if x is None else x))
+        if x is None:
+            x = RUNNING_X if self.sizes[0] == 2 else np.zeros(self.sizes[0])
+        self.update(x)
 
     def _positions(self):
         pos = []
@@ -231,7 +234,9 @@ class NetworkView:
         self.title = self.fig.text(0.45, 0.95, "", ha="center", va="center", fontsize=11)
 
     def update(self, x1, x2=None):
-        """Run the forward pass for input ``(x1, x2)`` (or any x of shape (n0,)); recolour.
+        """Run the forward pass for input ``(x1, x2)``, or for ``x1`` an array of shape (n0,).
+
+        Only the colours and texts of the existing artists change.
 
         Returns the output :math:`\\hat y = a^{[L]}` (a float when the output has one unit).
         """
@@ -265,6 +270,13 @@ class NetworkView:
         L = len(self.sizes) - 1
         return readout_text(self.activations[-1][0], L)
 
+    def __repr__(self):
+        x = ", ".join(f"{v:g}" for v in self.x)
+        return f"NetworkView(sizes={self.sizes}, x=({x}), {self.readout()})"
+
+    def _repr_png_(self):
+        return self.to_png(dpi=100)
+
     def to_png(self, dpi=80):
         """The current figure as PNG bytes."""
         from nbcore.widgets._html import figure_to_png
@@ -285,12 +297,12 @@ def forward_scrubber(model=None, x2=0.5, values=None):
     x2 : float
         The fixed second input.
     values : sequence of float, optional
-        The x1 values, default -3, -2.5, ..., 3 (13 frames).
+        The x1 values, default -2, -1.5, ..., 2 (9 frames, about 35 kB each).
     """
     from nbcore.widgets._html import frame_scrubber
 
     view = NetworkView(model, edge_labels="values", figsize=(6.4, 4.2))
-    values = np.round(np.arange(-3, 3.01, 0.5), 2) if values is None else values
+    values = np.round(np.arange(-2, 2.01, 0.5), 2) if values is None else values
 
     def render(x1):
         view.update(x1, x2)

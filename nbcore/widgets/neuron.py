@@ -425,7 +425,7 @@ def _ui_class():
     return NeuronExplorerWidget
 
 
-def neuron_explorer(w1=1.0, w2=1.0, b=-1.5, g="sigmoid", target="AND", *, dpi=72):
+def neuron_explorer(w1=1.0, w2=1.0, b=-1.5, g="sigmoid", target="AND", *, dpi=80):
     """The live neuron explorer: sliders w1, w2, b and dropdowns for g and for a target gate.
 
     Shows the output surface :math:`a = g(w_1 x_1 + w_2 x_2 + b)` over the plane, the decision
@@ -518,7 +518,7 @@ def bias_scrubber(values=None, *, w1=1.0, w2=1.0, g="step", start=-1.5, dpi=72):
     """
     from nbcore.widgets._html import frame_scrubber
 
-    values = np.round(np.arange(-2.5, 0.51, 0.25), 2) if values is None else values
+    values = np.round(np.arange(-2.25, 0.26, 0.25), 2) if values is None else values
     explorer = NeuronExplorer(w1=w1, w2=w2, b=float(values[0]), g=g)
 
     def render(b):

@@ -1,22 +1,9 @@
-"""Shared helpers of the built-HTML tests (paths, the toc, skip-or-fail).
-
-The HTML is served by ``python -m http.server --bind 127.0.0.1`` on a free port and opened in
-Debian's Chromium through Playwright. Every request to a host other than 127.0.0.1 is blocked and
-recorded, so a test can fail when a page tries one. Without the built book, Chromium or
-Playwright these tests are skipped with the reason, except when ``CI=true``: there they fail.
-"""
+"""Shared helpers of the built-HTML tests: paths, the toc, the config, skip-or-fail."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
@@ -71,5 +58,3 @@ def book_config() -> dict:
     import yaml
 
     return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-
-

@@ -113,9 +113,11 @@ def open_page(browser, server):
         )
         page.on(
             "requestfailed",
-            lambda r: None
-            if urlparse(r.url).hostname != "127.0.0.1"
-            else visit.failed.append(f"failed {r.url}"),
+            lambda r: (
+                None
+                if urlparse(r.url).hostname != "127.0.0.1"
+                else visit.failed.append(f"failed {r.url}")
+            ),
         )
         page.goto(visit.url, wait_until="load")
         page.wait_for_load_state("networkidle")
@@ -138,3 +140,30 @@ def open_page(browser, server):
 
     yield _open
     context.close()
+
+
+# A timing summary by kind of test, printed at the end of `make test` (before pytest's own
+# summary line): nbval notebooks, built-HTML checks, browser tests, everything else.
+_TIMES: dict[str, float] = {}
+
+
+def _kind(nodeid: str) -> str:
+    path = nodeid.split("::", 1)[0]
+    if path.endswith(".ipynb"):
+        return "nbval"
+    if path.endswith("tests/book/test_browser.py"):
+        return "browser"
+    if "tests/book/" in path:
+        return "html"
+    return "other tests"
+
+
+def pytest_runtest_logreport(report):
+    kind = _kind(report.nodeid)
+    _TIMES[kind] = _TIMES.get(kind, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _TIMES:
+        parts = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(_TIMES.items()))
+        terminalreporter.write_line(f"timing by kind: {parts}")

@@ -46,7 +46,9 @@ def test_page_in_browser(open_page, page):
         "() => Array.from(document.querySelectorAll('.math'))"
         ".filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 80))"
     )
-    assert not unrendered, f"{page}: {len(unrendered)} of {n_math} formulas not rendered: {unrendered[:5]}"
+    assert not unrendered, (
+        f"{page}: {len(unrendered)} of {n_math} formulas not rendered: {unrendered[:5]}"
+    )
     text = pg.evaluate(VISIBLE_TEXT_JS)
     for raw in ("$$", "\\(", "\\[", "\\frac", "\\begin{"):
         assert raw not in text, f"{page}: raw TeX {raw!r} visible in the page"

@@ -219,16 +219,12 @@ def test_tanh_via_sigmoid_reference():
 
 
 def test_tanh_via_sigmoid_mistakes():
-    assert_mistake(
-        check_tanh_via_sigmoid(my_tanh, lambda z: 1 - my_tanh(z)), "one-minus-tanh"
-    )
+    assert_mistake(check_tanh_via_sigmoid(my_tanh, lambda z: 1 - my_tanh(z)), "one-minus-tanh")
     assert_mistake(
         check_tanh_via_sigmoid(my_tanh, lambda z: 2 * nc.sigmoid_grad(2 * z)),
         "missing-chain-factor",
     )
-    assert_mistake(
-        check_tanh_via_sigmoid(my_tanh, lambda z: 4 * nc.sigmoid_grad(z)), "chain-rule"
-    )
+    assert_mistake(check_tanh_via_sigmoid(my_tanh, lambda z: 4 * nc.sigmoid_grad(z)), "chain-rule")
     assert_mistake(check_tanh_via_sigmoid(my_tanh, my_tanh), "value-not-derivative")
     assert_mistake(
         check_tanh_via_sigmoid(lambda z: 2 * nc.sigmoid(z) - 1, my_tanh_grad), "forgot-2z"
