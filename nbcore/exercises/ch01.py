@@ -45,11 +45,12 @@ def _number(value):
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, numbers.Real):
-        return float(value)
-    arr = np.asarray(value) if isinstance(value, np.ndarray) else None
-    if arr is not None and arr.size == 1 and arr.dtype.kind in "fiu":
-        return float(arr.reshape(()))
-    return None
+        out = float(value)
+    elif isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "fiu":
+        out = float(value.reshape(()))
+    else:
+        return None
+    return out if np.isfinite(out) else None
 
 
 def _same(a, b):
@@ -361,7 +362,9 @@ def check_gate_weights(gate, w, b) -> Feedback:
     if bv is None or not np.all(np.isfinite(wv)):
         return wrong(f"b should be one finite number and w finite; got b = {b!r}.", "type")
     want = np.array(GATES[name])
-    z = X_TRUTH @ wv + bv
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = X_TRUTH @ wv + bv
+        swapped = (X_TRUTH[:, ::-1] @ wv + bv > 0).astype(int)
     got = (z > 0).astype(int)
     on_line = np.flatnonzero(z == 0)
     if np.array_equal(got, want):
@@ -392,7 +395,6 @@ def check_gate_weights(gate, w, b) -> Feedback:
             "signs of w and b (and keep z away from 0).",
             "inverted",
         )
-    swapped = (X_TRUTH[:, ::-1] @ wv + bv > 0).astype(int)
     if np.array_equal(swapped, want):
         return wrong("you swapped the roles of x1 and x2: swap w1 and w2.", "swapped")
     rows = [

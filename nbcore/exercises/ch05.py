@@ -29,9 +29,9 @@ def _pair(answer, what):
     try:
         arr = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
-        return wrong(f"Expected {what}, got {answer!r}.", "format")
+        return wrong(f"expected {what}, got {answer!r}.", "format")
     if arr.shape != (2,) or not np.all(np.isfinite(arr)):
-        return wrong(f"Expected {what}: two finite numbers, got {answer!r}.", "format")
+        return wrong(f"expected {what}: two finite numbers, got {answer!r}.", "format")
     return arr
 
 
@@ -39,7 +39,7 @@ def _number(answer, what):
     if answer is None:
         return wrong(f"replace None with {what}.", "missing")
     if isinstance(answer, bool) or not isinstance(answer, (int, float, np.number)):
-        return wrong(f"Expected {what} as a number, got {answer!r}.", "format")
+        return wrong(f"expected {what} as a number, got {answer!r}.", "format")
     return float(answer)
 
 
@@ -87,7 +87,7 @@ def check_neuron_grad(answer):
             "stopped_at_da",
         )
     return wrong(
-        "Not this. Go step by step: z = w x + b, a = σ(z), dL/dz = a - y, then dL/dw = x dL/dz "
+        "Go step by step: z = w x + b, a = σ(z), dL/dz = a - y, then dL/dw = x dL/dz "
         "and dL/db = dL/dz.",
     )
 
@@ -132,7 +132,7 @@ def check_batch_update(answer):
             "gave_gradient",
         )
     return wrong(
-        "Not this. For each sample compute z, a = σ(z) and a - y; then dJ/dw = mean of x (a - y), "
+        "For each sample compute z, a = σ(z) and a - y; then dJ/dw = mean of x (a - y), "
         "dJ/db = mean of (a - y), and w ← w - η dJ/dw.",
     )
 
@@ -153,6 +153,8 @@ def check_dense_backward(fn):
     dZ, A, W = _dense_case()
     try:
         out = fn(dZ.copy(), A.copy(), W.copy())
+        if out is None:
+            return wrong("your function returns None: return the tuple (dW, db, dA_prev).", "none")
         dW, db, dA = (np.asarray(v, dtype=float) for v in out)
     except Exception as err:  # the reader's code: report, never crash
         return wrong(
@@ -224,7 +226,10 @@ def check_sigmoid_backward(fn):
     Z = np.array([[-2.0, 0.0, 0.5], [1.0, 3.0, -0.5]])
     dA = np.array([[0.5, -1.0, 2.0], [1.5, -0.5, 1.0]])
     try:
-        dZ = np.asarray(fn(dA.copy(), Z.copy()), dtype=float)
+        dZ = fn(dA.copy(), Z.copy())
+        if dZ is None:
+            return wrong("your function returns None: return the array dZ.", "none")
+        dZ = np.asarray(dZ, dtype=float)
     except Exception as err:  # the reader's code: report, never crash
         return wrong(f"Your function raised {type(err).__name__}: {err}.", "raised")
     S = sigmoid(Z)
@@ -240,7 +245,7 @@ def check_sigmoid_backward(fn):
         return wrong("You forgot to multiply by the incoming gradient dA (chain rule).", "no_dA")
     if close(dZ, dA * S):
         return wrong("That is dA ⊙ σ(Z); the derivative is σ(Z)(1 - σ(Z)).", "sigma_not_grad")
-    return wrong("Not this: dZ = dA * s * (1 - s) with s = σ(Z).")
+    return wrong("dZ should be dA * s * (1 - s) with s = σ(Z).")
 
 
 # ---- ex-05-second-iteration: the loss after two SGD steps of the running example ----
@@ -288,4 +293,4 @@ def check_second_iteration(answer):
         return wrong("Sign error in the update: θ ← θ - η dθ, not θ + η dθ.", "update_sign")
     if close(value, losses["one_step"]):
         return wrong("That is the loss after ONE step; take a second one.", "one_step")
-    return wrong("Not this: repeat zero_grad, forward, loss, backward, step twice.")
+    return wrong("Repeat zero_grad, forward, loss, backward, step: twice.")

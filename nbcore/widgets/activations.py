@@ -253,40 +253,87 @@ def _explorer_box_class():
 SCRUBBER_NAMES = ("sigmoid", "tanh", "relu", "gelu")
 
 
-def compare_at(z, names=SCRUBBER_NAMES, z_range=(-4.5, 4.5)):
-    """A figure of several activations and their derivatives, each marked at ``z``.
+class Comparison:
+    """Several activations and their derivatives, each marked at one ``z`` (the scrubber frames).
 
-    The legend of the right panel lists every ``g'(z)``, so each frame of the scrubber can be
-    read without a kernel. Returns a new ``matplotlib.figure.Figure``.
+    The figure is drawn once; :meth:`at` moves the marks and rewrites the legend, whose right
+    panel lists every ``g'(z)``, so a frame can be read without a kernel.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Keys of :data:`NAMES` (default :data:`SCRUBBER_NAMES`).
+    z_range : (float, float)
+        The z axis.
     """
-    from matplotlib.figure import Figure
 
-    z = check_number(z, "compare_at", "z")
-    zs = np.linspace(z_range[0], z_range[1], 401)
-    fig = Figure(figsize=(7.5, 3))
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.25)
-    ax_g, ax_d = fig.subplots(1, 2)
-    for i, name in enumerate(names):
-        g, d = activation_pair(name)
-        c, label = COLORS[i], NAMES[name]
-        ax_g.plot(zs, g(zs), color=c, lw=1.8, label=label)
-        ax_g.plot([z], g(np.array([z])), "o", color=c, ms=6)
-        slope = float(d(np.array([z]))[0])
-        ax_d.plot(zs, d(zs), color=c, lw=1.8, label=f"{label}: {slope:.3f}")
-        ax_d.plot([z], [slope], "o", color=c, ms=6)
-    for ax, what in ((ax_g, "g(z)"), (ax_d, "g'(z)")):
-        ax.axvline(z, color="0.4", lw=0.8, ls=":")
-        ax.axhline(0, color="0.6", lw=0.8)
-        ax.set_xlabel("pre-activation z")
-        ax.set_ylabel(what)
-        ax.grid(alpha=0.3)
-    ax_g.set_ylim(-1.2, 4.4)
-    ax_d.set_ylim(-0.2, 1.25)
-    ax_g.set_title(f"activations at z = {z:.1f}")
-    ax_d.set_title("derivatives (legend: g'(z) here)")
-    ax_g.legend(loc="upper left", fontsize=7)
-    ax_d.legend(loc="upper left", fontsize=7)
-    return fig
+    def __init__(self, names=SCRUBBER_NAMES, z_range=(-4.0, 4.0)):
+        from matplotlib.figure import Figure
+
+        for name in names:
+            if name not in NAMES:
+                raise ValueError(f"Comparison: expected names from {list(NAMES)}, got {name!r}")
+        self.names = tuple(names)
+        self.pairs = [activation_pair(name) for name in self.names]
+        zs = np.linspace(z_range[0], z_range[1], 301)
+        fig = Figure(figsize=(6.0, 2.5))
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.17, top=0.89, wspace=0.25)
+        self.ax_g, self.ax_d = fig.subplots(1, 2)
+        self.g_dots, self.d_dots = [], []
+        for i, (name, (g, d)) in enumerate(zip(self.names, self.pairs, strict=True)):
+            c = COLORS[i % len(COLORS)]
+            label = NAMES[name].split(" (")[0]  # short: "GELU", not "GELU (tanh approx.)"
+            self.ax_g.plot(zs, g(zs), color=c, lw=1.6, label=label)
+            self.ax_d.plot(zs, d(zs), color=c, lw=1.6, label=label)
+            self.g_dots.append(self.ax_g.plot([], [], "o", color=c, ms=5)[0])
+            self.d_dots.append(self.ax_d.plot([], [], "o", color=c, ms=5)[0])
+        self.marks = []
+        for ax, what in ((self.ax_g, "g(z)"), (self.ax_d, "g'(z)")):
+            self.marks.append(ax.axvline(0, color="0.4", lw=0.8, ls=":"))
+            ax.axhline(0, color="0.6", lw=0.8)
+            ax.set_xlabel("pre-activation z", fontsize=8)
+            ax.set_ylabel(what, fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.grid(alpha=0.3)
+        self.ax_g.set_ylim(-1.2, 4.4)
+        self.ax_d.set_ylim(-0.2, 1.6)  # headroom for the legend
+        self.ax_d.set_title("derivatives (legend: g'(z) here)", fontsize=9)
+        self.ax_g.legend(loc="upper left", fontsize=6.5)
+        self.legend = self.ax_d.legend(loc="upper center", ncol=2, fontsize=6.5)
+        self.fig = fig
+        self.z = None
+
+    def slopes(self, z):
+        """The list of g'(z), one per activation, computed with nbcore."""
+        z = check_number(z, "Comparison.slopes", "z")
+        return [float(d(np.array([z]))[0]) for _, d in self.pairs]
+
+    def at(self, z):
+        """Move every mark to ``z``; returns the (same) figure."""
+        z = check_number(z, "Comparison.at", "z")
+        slopes = self.slopes(z)
+        for name, (g, _), gd, dd, text, s in zip(
+            self.names,
+            self.pairs,
+            self.g_dots,
+            self.d_dots,
+            self.legend.get_texts(),
+            slopes,
+            strict=True,
+        ):
+            gd.set_data([z], g(np.array([z])))
+            dd.set_data([z], [s])
+            text.set_text(f"{NAMES[name].split(' (')[0]}: {s:.3f}")
+        for mark in self.marks:
+            mark.set_xdata([z, z])
+        self.ax_g.set_title(f"activations at z = {z:.1f}", fontsize=9)
+        self.z = z
+        return self.fig
+
+
+def compare_at(z, names=SCRUBBER_NAMES):
+    """A new figure of several activations and their derivatives marked at ``z``."""
+    return Comparison(names).at(z)
 
 
 def activation_scrubber(values=None, start=1.0):
@@ -295,15 +342,16 @@ def activation_scrubber(values=None, start=1.0):
     Parameters
     ----------
     values : sequence of float, optional
-        The z values, one precomputed frame each (default -4, -3.5, ..., 4: 17 frames).
+        The z values, one precomputed frame each (default -3, -2.5, ..., 3: 13 frames).
     start : float, default 1.0
         The frame shown first.
     """
     from nbcore.widgets._html import frame_scrubber
 
     if values is None:
-        values = np.round(np.arange(-4, 4.01, 0.5), 1)
-    return frame_scrubber(compare_at, list(values), "z", start=start, fmt="{:.1f}")
+        values = np.round(np.arange(-3, 3.01, 0.5), 1)
+    comparison = Comparison()  # one figure, updated per frame (figure_to_png's close is harmless)
+    return frame_scrubber(comparison.at, list(values), "z", start=start, fmt="{:.1f}")
 
 
 def default_state_figure(name="sigmoid", z=1.0, alpha=0.1):
@@ -315,6 +363,7 @@ __all__ = [
     "NAMES",
     "SCRUBBER_NAMES",
     "ActivationExplorer",
+    "Comparison",
     "activation_pair",
     "activation_scrubber",
     "compare_at",

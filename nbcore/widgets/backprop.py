@@ -14,6 +14,8 @@ Introduced in chapter 5 (Backpropagation).
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 
 from nbcore.layers import Dense, Sigmoid
@@ -198,7 +200,8 @@ class BackpropStepper:
         from matplotlib.figure import Figure
         from matplotlib.patches import Circle
 
-        fig = Figure(figsize=(8.4, 5.6))  # not managed by pyplot: never shown twice
+        # Not managed by pyplot (never shown twice); plain text only: TeX is slow to lay out.
+        fig = Figure(figsize=(8.4, 5.6))
         ax = fig.add_axes((0.0, 0.03, 1.0, 0.87))
         ax.set_xlim(-1.3, 10.8)
         ax.set_ylim(-3.75, 3.75)
@@ -224,15 +227,7 @@ class BackpropStepper:
             self._edge_text["W2", 0, k] = ax.text(*pos, "", bbox=box, zorder=3, **kw)
         (line,) = ax.plot([P["o"][0], P["L"][0]], [0, 0], color="0.6", lw=1, zorder=1)
         self._edges["L"] = line
-        names = {
-            "x1": "$x_1$",
-            "x2": "$x_2$",
-            "h1": "$h_1$",
-            "h2": "$h_2$",
-            "h3": "$h_3$",
-            "o": "out",
-            "L": "$L$",
-        }
+        names = {"x1": "x1", "x2": "x2", "h1": "h1", "h2": "h2", "h3": "h3", "o": "out", "L": "L"}
         for key, (px, py) in P.items():
             circle = Circle((px, py), 0.42, fc="white", ec="0.3", lw=1.2, zorder=2)
             ax.add_patch(circle)
@@ -244,7 +239,7 @@ class BackpropStepper:
                 px, py - 0.5, "", fontsize=7.5, ha="center", va="top", color=COLORS[5], zorder=4
             )
             self._nodes[key] = (circle, fwd, bwd)
-        self._title = fig.text(0.5, 0.965, "", ha="center", va="top", fontsize=9.5, wrap=True)
+        self._title = fig.text(0.5, 0.965, "", ha="center", va="top", fontsize=9)
         fig.text(
             0.01,
             0.015,
@@ -270,11 +265,11 @@ class BackpropStepper:
             W = self.W1 if layer == "W1" else self.W2
             n = 2 * j + k + 1 if layer == "W1" else 7 + k
             i = 2 * j + k if layer == "W1" else k
-            lines = [f"$w_{n}$={_fmt(W[j, k], 2)}"]
+            lines = [f"w{n}={_fmt(W[j, k], 2)}"]
             if "d" + layer in known:
                 lines.append(f"d={f('d' + layer, i)}")
             if layer + "_new" in known:
-                lines = [f"$w_{n}$←{f(layer + '_new', i)}"]
+                lines = [f"w{n}←{f(layer + '_new', i)}"]
             text.set_text("\n".join(lines))
             text.set_color(COLORS[2] if layer + "_new" in known else "black")
             hot = (
@@ -287,7 +282,7 @@ class BackpropStepper:
         # nodes: forward values above, gradients below
         X = self.X[0]
         for k in range(2):
-            self._nodes[f"x{k + 1}"][1].set_text(f"$x_{k + 1}$ = {_fmt(X[k], 2)}")
+            self._nodes[f"x{k + 1}"][1].set_text(f"x{k + 1} = {_fmt(X[k], 2)}")
         for j in range(3):
             fwd, bwd = [], []
             b_new = "b1_new" in known
@@ -318,17 +313,28 @@ class BackpropStepper:
         self.fig = None
 
 
-def _frames(stepper, dpi):
-    from nbcore.widgets._html import figure_to_png
+def _png(fig, dpi):
+    """The figure as a small PNG: 32 colours are plenty for a line drawing (about 15 kB)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
 
-    pngs = [
-        figure_to_png(stepper.draw(k), dpi=dpi, close=False) for k in range(stepper.n_steps + 1)
-    ]
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+    image = image.convert("RGB").quantize(colors=32, method=Image.Quantize.MEDIANCUT)
+    buf = io.BytesIO()
+    image.save(buf, format="png", optimize=True)
+    return buf.getvalue()
+
+
+def _frames(stepper, dpi):
+    pngs = [_png(stepper.draw(k), dpi) for k in range(stepper.n_steps + 1)]
     stepper.close()
     return pngs
 
 
-def backprop_stepper(stepper=None, *, start=0, dpi=72):
+def backprop_stepper(stepper=None, *, start=0, dpi=80):
     """A step slider (and a play button) over precomputed frames: works without a kernel.
 
     Every step of ``stepper`` (default: the running example) is drawn once as a PNG frame. The
@@ -385,8 +391,8 @@ def show_backprop_stepper(x=(1.0, 0.5), y=1.0, step=0):
     """
     import ipywidgets as widgets
 
-    from nbcore.widgets._html import figure_to_png
-
+    if float(y) not in (0.0, 1.0):
+        raise ValueError(f"show_backprop_stepper: expected y = 0 or 1, got {y!r}")
     stepper = BackpropStepper(x, y)
     style = {"description_width": "initial"}
     x1 = widgets.FloatSlider(value=x[0], min=-2, max=2, step=0.1, description="x1", style=style)
@@ -403,7 +409,7 @@ def show_backprop_stepper(x=(1.0, 0.5), y=1.0, step=0):
         if change is not None and change["owner"] is not st:
             stepper.set_input((x1.value, x2.value), yt.value)
         readout.value = stepper.readout(st.value)
-        image.value = figure_to_png(stepper.draw(st.value), dpi=72, close=False)
+        image.value = _png(stepper.draw(st.value), dpi=80)
 
     for ctl in (x1, x2, yt, st):
         ctl.observe(update, names="value")

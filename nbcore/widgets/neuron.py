@@ -337,7 +337,7 @@ class NeuronExplorer:
                 marker="os"[k],
                 edgecolors="black",
                 zorder=4,
-                label=f"target {k}",
+                label=f"target output {k}",
             )
             for k in (0, 1)
         ]
@@ -352,11 +352,13 @@ class NeuronExplorer:
             label="probe x = (1, 1)",
         )
         ax.set(xlim=(lo, hi), ylim=(lo, hi), xlabel="$x_1$", ylabel="$x_2$")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.42, 0.42), fontsize=8, frameon=False)
+        self._legend = ax.legend(
+            loc="upper left", bbox_to_anchor=(1.42, 0.36), fontsize=8.5, frameon=False
+        )
         self._ax = ax
         self._title = ax.set_title("")
-        self._table = fig.text(0.605, 0.91, "", family="monospace", fontsize=7.5, va="top")
-        self._summary = fig.text(0.605, 0.64, "", fontsize=8.5, va="top")
+        self._table = fig.text(0.6, 0.91, "", family="monospace", fontsize=8.3, va="top")
+        self._summary = fig.text(0.6, 0.62, "", fontsize=9.5, va="top")
         self._formula = fig.text(0.08, 0.10, "", fontsize=9.5)
         self._probe = fig.text(0.08, 0.03, "", fontsize=9)
         self._fig = fig
@@ -387,6 +389,10 @@ class NeuronExplorer:
                 sc.set_offsets(np.empty((0, 2)))
             else:
                 sc.set_offsets(X_TRUTH[np.array(GATES[self.target]) == k])
+        # legend rows 2 and 3 are the target markers: shown only with a target
+        for row in (2, 3):
+            self._legend.legend_handles[row].set_visible(self.target is not None)
+            self._legend.get_texts()[row].set_visible(self.target is not None)
         self._title.set_text(f"a = {self.g}(z) over the input plane")
         self._table.set_text(self.table())
         summary = f"On the corners: {self.gate()}"
@@ -425,7 +431,7 @@ def _ui_class():
     return NeuronExplorerWidget
 
 
-def neuron_explorer(w1=1.0, w2=1.0, b=-1.5, g="sigmoid", target="AND", *, dpi=80):
+def neuron_explorer(w1=1.0, w2=1.0, b=-1.5, g="sigmoid", target="AND", *, dpi=90):
     """The live neuron explorer: sliders w1, w2, b and dropdowns for g and for a target gate.
 
     Shows the output surface :math:`a = g(w_1 x_1 + w_2 x_2 + b)` over the plane, the decision
@@ -510,7 +516,7 @@ def neuron_explorer(w1=1.0, w2=1.0, b=-1.5, g="sigmoid", target="AND", *, dpi=80
     return box
 
 
-def bias_scrubber(values=None, *, w1=1.0, w2=1.0, g="step", start=-1.5, dpi=72):
+def bias_scrubber(values=None, *, w1=1.0, w2=1.0, g="step", start=-1.5, dpi=80):
     """The kernel-free explorer: precomputed frames of the neuron as the bias ``b`` changes.
 
     One :class:`NeuronExplorer` redraws its figure for each value of ``b``; each frame becomes a
@@ -564,47 +570,74 @@ def neuron_diagram(x, w, b, g="sigmoid", ax=None):
     z = float(w @ x + b)
     a = float(ACTIVATIONS[g](z))
     if ax is None:
-        ax = plt.subplots(figsize=(8, 3.4))[1]
+        fig, ax = plt.subplots(figsize=(7.5, 2.9))
+        fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
     n = x.size
-    ys = np.linspace(0.85, 0.15, n) if n > 1 else np.array([0.5])
-    sx, gx, ox = (0.45, 0.5), (0.68, 0.5), (0.9, 0.5)
+    ys = np.linspace(3.3, 0.7, n) if n > 1 else np.array([2.0])
+    sx, sy, r = 5.0, 2.0, 0.45  # the summing node
+    gx = 7.3  # centre of the activation box
 
-    def arrow(p, q, color="black"):
+    def arrow(p, q):
         ax.add_patch(
             FancyArrowPatch(
-                p, q, arrowstyle="-|>", mutation_scale=14, color=color, lw=1.4, shrinkA=0, shrinkB=0
+                p,
+                q,
+                arrowstyle="-|>",
+                mutation_scale=14,
+                color="black",
+                lw=1.4,
+                shrinkA=0,
+                shrinkB=0,
             )
         )
 
     for j in range(n):
-        ax.add_patch(Circle((0.08, ys[j]), 0.06, fc=COLORS[4], ec="black", alpha=0.9))
-        ax.text(0.08, ys[j], f"{x[j]:g}", ha="center", va="center", fontsize=10)
-        ax.text(0.005, ys[j], f"$x_{j + 1}$", ha="right", va="center", fontsize=11)
-        arrow((0.14, ys[j]), (sx[0] - 0.075, sx[1] + (ys[j] - 0.5) * 0.25))
-        t = 0.45
-        mx, my = 0.14 + t * (sx[0] - 0.215), ys[j] + t * ((ys[j] - 0.5) * 0.25 + 0.5 - ys[j])
-        ax.text(mx, my + 0.04, f"$w_{j + 1} = {w[j]:g}$", ha="center", fontsize=10, color=COLORS[5])
-    ax.add_patch(Circle(sx, 0.075, fc="white", ec="black"))
-    ax.text(*sx, "Σ", ha="center", va="center", fontsize=18)
-    ax.text(sx[0], sx[1] - 0.16, f"$+\\,b$, $b = {b:g}$", ha="center", fontsize=10, color=COLORS[5])
-    arrow((sx[0] + 0.075, 0.5), (gx[0] - 0.06, 0.5))
-    ax.text((sx[0] + gx[0]) / 2, 0.55, f"$z = {z:g}$", ha="center", fontsize=10)
+        ax.add_patch(Circle((1.0, ys[j]), 0.38, fc=COLORS[4], ec="black"))
+        ax.text(1.0, ys[j], f"{x[j]:g}".replace("-", "−"), ha="center", va="center", fontsize=10)
+        ax.text(0.45, ys[j], f"$x_{j + 1}$", ha="right", va="center", fontsize=12)
+        p, q = np.array([1.38, ys[j]]), np.array([sx, sy])
+        q = q - r * (q - p) / np.linalg.norm(q - p)  # stop at the node's edge
+        arrow(p, q)
+        mid = p + 0.45 * (q - p)
+        normal = np.array([-(q - p)[1], (q - p)[0]]) / np.linalg.norm(q - p)
+        side = 1 if ys[j] >= sy else -1  # label above falling arrows, below rising ones
+        lx, ly = mid + side * 0.3 * normal
+        ax.text(
+            lx,
+            ly,
+            f"$w_{j + 1} = {w[j]:g}$",
+            ha="center",
+            va="center",
+            fontsize=10,
+            color=COLORS[5],
+        )
+    ax.add_patch(Circle((sx, sy), r, fc="white", ec="black"))
+    ax.text(sx, sy, "Σ", ha="center", va="center", fontsize=16)
     ax.add_patch(
         FancyBboxPatch(
-            (gx[0] - 0.06, 0.42),
-            0.12,
-            0.16,
-            boxstyle="round,pad=0.01",
+            (sx - 0.55, 0.05), 1.1, 0.5, boxstyle="round,pad=0.05", fc="white", ec=COLORS[5]
+        )
+    )
+    ax.text(sx, 0.3, f"$b = {b:g}$", ha="center", va="center", fontsize=10, color=COLORS[5])
+    arrow((sx, 0.6), (sx, sy - r))
+    arrow((sx + r, sy), (gx - 0.5, sy))
+    ax.text((sx + r + gx - 0.5) / 2, sy + 0.25, f"$z = {z:g}$", ha="center", fontsize=10)
+    ax.add_patch(
+        FancyBboxPatch(
+            (gx - 0.5, sy - 0.4),
+            1.0,
+            0.8,
+            boxstyle="round,pad=0.05",
             fc=COLORS[2],
             ec="black",
             alpha=0.85,
         )
     )
-    ax.text(*gx, "g", ha="center", va="center", fontsize=14, style="italic")
-    ax.text(gx[0], 0.33, g, ha="center", fontsize=9)
-    arrow((gx[0] + 0.06, 0.5), (ox[0] - 0.02, 0.5))
-    ax.text(ox[0], 0.5, f"$a = {a:.4f}$", ha="left", va="center", fontsize=11)
-    ax.set(xlim=(-0.06, 1.1), ylim=(0, 1), aspect="auto")
+    ax.text(gx, sy, "$g$", ha="center", va="center", fontsize=15)
+    ax.text(gx, sy - 0.75, g, ha="center", va="center", fontsize=9)
+    arrow((gx + 0.5, sy), (gx + 1.3, sy))
+    ax.text(gx + 1.4, sy, f"$a = {a:.4f}$", ha="left", va="center", fontsize=11)
+    ax.set(xlim=(-0.3, 10.4), ylim=(-0.1, 4.0), aspect="equal")
     ax.axis("off")
     return ax
 
@@ -651,6 +684,20 @@ def plot_gate(ax, w, b, outputs, title=None):
     return ax
 
 
+def _latex_affine(w, b):
+    """'x_1 - x_2 - 0.5' for w = (1, -1), b = -0.5 (coefficients 1 and -1 written as signs)."""
+    out = ""
+    for j, v in enumerate(w):
+        if v == 0:
+            continue
+        sign = "-" if v < 0 else ("+" if out else "")
+        coef = "" if abs(v) == 1 else f"{abs(v):g}"
+        out += f" {sign} {coef}x_{j + 1}" if out else f"{sign}{coef}x_{j + 1}"
+    if b != 0 or not out:
+        out += f" {'-' if b < 0 else '+'} {abs(b):g}" if out else f"{b:g}"
+    return out
+
+
 def plot_xor_attempts(ax, attempts):
     """The XOR points and a few candidate lines, each labelled with how many points it gets right.
 
@@ -677,7 +724,7 @@ def plot_xor_attempts(ax, attempts):
     for i, (w, b) in enumerate(attempts):
         w = np.asarray(w, dtype=float)
         right = int(np.sum(((X_TRUTH @ w + b) > 0).astype(int) == xor))
-        label = f"${w[0]:g}x_1 {w[1]:+g}x_2 {b:+g} = 0$: {right}/4 right"
+        label = f"${_latex_affine(w, b)} > 0$: {right}/4 right"
         if w[1] != 0:
             ax.plot(
                 xs,

@@ -249,9 +249,9 @@ def temperature_scrubber(z=(2.0, 1.0, 0.0), temps=None, target=0):
     """
     from nbcore.widgets._html import frame_scrubber
 
-    temps = [0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0] if temps is None else temps
+    temps = [0.1, 0.2, 0.5, 0.7, 1.0, 1.5, 2.0, 5.0, 10.0] if temps is None else temps
     ex = SoftmaxExplorer(z, temps[0], target)
-    ex.fig.set_size_inches(7, 2.8)
+    ex.fig.set_size_inches(6.5, 2.7)
 
     def render(T):
         ex.set(T=T)

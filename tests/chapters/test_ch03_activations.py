@@ -16,7 +16,9 @@ from nbcore.exercises.ch03 import (
 )
 from nbcore.widgets.activations import (
     NAMES,
+    SCRUBBER_NAMES,
     ActivationExplorer,
+    Comparison,
     activation_pair,
     compare_at,
 )
@@ -306,6 +308,30 @@ def test_live_widget_controls():
     a_slider.value = 0.3
     assert readout.value == "g(z) = -0.6000, g'(z) = 0.3000"
     assert image.value[:4] == b"\x89PNG"
+
+
+def test_comparison_frames_follow_z():
+    comparison = Comparison()
+    fig = comparison.at(-3.0)
+    assert comparison.at(2.5) is fig  # one figure, updated per frame
+    for name, s in zip(SCRUBBER_NAMES, comparison.slopes(2.5), strict=True):
+        g, d = nc.activations.ACTIVATIONS[name]
+        assert s == float(d(np.array([2.5]))[0])
+    texts = [t.get_text() for t in comparison.legend.get_texts()]
+    assert texts[1] == f"tanh: {float(nc.tanh_grad(2.5)):.3f}"
+    assert comparison.g_dots[2].get_data()[1][0] == 2.5  # ReLU(2.5)
+    with pytest.raises(ValueError, match="expected names"):
+        Comparison(names=("swish",))
+
+
+def test_scrubber_widget():
+    pytest.importorskip("ipywidgets")
+    from nbcore.widgets.activations import activation_scrubber
+
+    box = activation_scrubber(values=[-1.0, 0.0, 1.0], start=0.0)
+    assert repr(box) == "FrameScrubber(description='z', frames=3)"
+    slider, stack = box.children
+    assert stack.selected_index == 1 and len(stack.children) == 3
 
 
 def test_compare_at_frame():

@@ -1,0 +1,413 @@
+"""Checkers for the exercises of chapter 8 (Training a network end to end).
+
+Each ``check_*`` returns a :class:`~nbcore.exercises.Feedback` that names the most likely
+mistake: the L2 term without the 1/m or with the penalty's 1/2 left in, dropout without the
+1/(1 - p) rescaling or still active in evaluation mode, high bias confused with high variance,
+equal (not only zero) initial weights, an under- or over-fitting spiral classifier.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nbcore.exercises._base import Feedback, close, correct, wrong
+
+__all__ = [
+    "L2_EXERCISE",
+    "DIAGNOSIS_CASES",
+    "check_l2_update",
+    "check_dropout",
+    "check_diagnosis",
+    "check_symmetry",
+    "spirals_data",
+    "check_spirals",
+]
+
+_MISSING = "replace None with your answer, then run this cell again."
+
+
+def _number(x):
+    """``x`` as a finite float, or None."""
+    if isinstance(x, bool):
+        return None
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if np.isfinite(v) else None
+
+
+# --- Exercise 1: one L2-regularised update by hand -------------------------------------------
+#: The numbers of exercise ex-08-l2: weight, gradient of the unregularised cost, lambda, m, lr.
+L2_EXERCISE = {"w": 1.5, "dJ_dw": 0.3, "lam": 0.5, "m": 25, "lr": 0.1}
+
+
+def _l2_values(coef):
+    e = L2_EXERCISE
+    g = e["dJ_dw"] + coef * e["w"]
+    return g, e["w"] - e["lr"] * g
+
+
+def check_l2_update(answer) -> Feedback:
+    """Exercise ex-08-l2: ``answer = (g, w_new)`` for one regularised SGD step.
+
+    With :math:`w = 1.5`, :math:`\\partial J/\\partial w = 0.3`, :math:`\\lambda = 0.5`,
+    :math:`m = 25`, :math:`\\eta = 0.1`: :math:`g = 0.3 + (0.5/25)(1.5) = 0.33` and
+    :math:`w \\leftarrow 1.5 - 0.1 \\cdot 0.33 = 1.467`.
+    """
+    if answer is None:
+        return wrong(_MISSING, "missing")
+    try:
+        g, w_new = answer
+    except (TypeError, ValueError):
+        g = w_new = None
+    g, w_new = _number(g), _number(w_new)
+    if g is None or w_new is None:
+        return wrong("give two numbers: `answer = (g, w_new)`.", "format")
+    e = L2_EXERCISE
+    lam, m = e["lam"], e["m"]
+    g_ok, w_ok = _l2_values(lam / m)
+    tol = {"rtol": 1e-3, "atol": 5e-4}
+    if close(g, g_ok, **tol):
+        if close(w_new, w_ok, **tol):
+            return correct(
+                f"g = 0.3 + ({lam:g}/{m})·{e['w']:g} = {g_ok:.4g} and "
+                f"w = {e['w']:g} - {e['lr']:g}·{g_ok:.4g} = {w_ok:.4g}."
+            )
+        if close(w_new, e["w"] + e["lr"] * g_ok, **tol):
+            return wrong(
+                "g is right, but the step goes against the gradient: w_new = w - lr·g.",
+                "update-sign",
+            )
+        if close(w_new, e["w"] - g_ok, **tol):
+            return wrong("g is right; multiply it by the learning rate 0.1 in the step.", "no-lr")
+        return wrong(f"g = {g_ok:.4g} is right; now compute w_new = w - lr·g.", "w-new")
+    candidates = [
+        (0.0, "no-term", "you left out the regularisation term: add (λ/m)·w to ∂J/∂w."),
+        (
+            lam,
+            "no-m",
+            "you added λ·w: the penalty is (λ/2m)·Σw², so its derivative is (λ/m)·w. Divide "
+            "by the number of samples m = 25.",
+        ),
+        (
+            lam / (2 * m),
+            "half",
+            "you kept the 1/2 of the penalty (λ/2m)·w²: differentiating w² gives 2w, which "
+            "cancels it, so the extra gradient is (λ/m)·w.",
+        ),
+        (
+            -lam / m,
+            "sign",
+            "you subtracted the term: the penalty grows with |w|, so its gradient (λ/m)·w has "
+            "the sign of w and is added.",
+        ),
+    ]
+    for coef, tag, message in candidates:
+        if close(g, _l2_values(coef)[0], **tol):
+            return wrong(message, tag)
+    if close(g, e["dJ_dw"] + lam / (2 * m) * e["w"] ** 2, **tol):
+        return wrong(
+            "you added the penalty itself, (λ/2m)·w², instead of its derivative (λ/m)·w.",
+            "penalty-not-gradient",
+        )
+    return wrong(
+        "g should be ∂J/∂w plus the derivative of (λ/2m)·w², that is 0.3 + (λ/m)·w.", "unknown"
+    )
+
+
+# --- Exercise 2: inverted dropout --------------------------------------------------------------
+def check_dropout(dropout) -> Feedback:
+    """Exercise ex-08-dropout: ``dropout(A, p, rng, training)`` implements inverted dropout.
+
+    Training: each entry is zeroed with probability p (using ``rng``) and the kept ones are
+    divided by (1 - p); evaluation (``training=False``): A is returned unchanged. The checker
+    runs it on a large array and checks the fraction of zeros, the kept values, the mean, the
+    evaluation mode and that A itself is not modified.
+    """
+    if dropout is None:
+        return wrong(_MISSING, "missing")
+    if not callable(dropout):
+        return wrong("pass the function itself: `check_dropout(dropout)`.", "format")
+    p = 0.3
+    A = np.random.default_rng(7).uniform(0.5, 2.0, size=(200, 400))
+    A_before = A.copy()
+
+    def call(training, p=p):
+        try:
+            out = dropout(A, p, np.random.default_rng(0), training)
+        except Exception as e:  # noqa: BLE001 - report any error to the reader
+            return None, wrong(f"your function raised {type(e).__name__}: {e}", "error")
+        if out is None:
+            return None, wrong("your function returns None: return the new array.", "none")
+        out = np.asarray(out, dtype=float)
+        if out.shape != A.shape:
+            return None, wrong(
+                f"the output has shape {out.shape}, expected A's shape {A.shape}.", "shape"
+            )
+        return out, None
+
+    out, fb = call(True)
+    if fb:
+        return fb
+    if not np.array_equal(A, A_before):
+        return wrong(
+            "your function changed A in place; return a new array (A * mask / (1 - p)).",
+            "in-place",
+        )
+    dropped = out == 0
+    frac = dropped.mean()
+    if frac < 0.01:
+        if np.allclose(out, A):
+            return wrong("in training mode nothing was dropped: zero each entry with probability p.",
+                         "nothing-dropped")  # fmt: skip
+        return wrong("no entry was set to zero: multiply by a 0/1 mask.", "no-mask")
+    if abs(frac - (1 - p)) < 0.02:
+        return wrong(
+            f"about {frac:.0%} of the entries are zero, but p = {p} is the probability of "
+            "DROPPING a unit: keep an entry where rng.random(A.shape) >= p (or < 1 - p).",
+            "keep-drop-swapped",
+        )
+    if abs(frac - p) > 0.02:
+        return wrong(
+            f"{frac:.1%} of the entries are zero; with p = {p} about {p:.0%} should be.",
+            "drop-rate",
+        )
+    kept_ratio = out[~dropped] / A[~dropped]
+    for factor, tag, message in (
+        (1.0, "no-scaling",
+         "the kept entries are not rescaled: divide them by (1 - p), or the mean activation "
+         "shrinks by the factor (1 - p) during training."),
+        (1 - p, "scaled-wrong-way",
+         "you multiplied the kept entries by (1 - p); inverted dropout DIVIDES them by (1 - p)."),
+        (1 / p, "divided-by-p", "you divided by p; divide the kept entries by (1 - p), the keep "
+         "probability."),
+    ):  # fmt: skip
+        if np.allclose(kept_ratio, factor):
+            return wrong(message, tag)
+    if not np.allclose(kept_ratio, 1 / (1 - p)):
+        return wrong("the kept entries should equal A / (1 - p) exactly.", "kept-values")
+    per_column = dropped.mean(axis=0)
+    if np.all((per_column == 0) | (per_column == 1)) or np.all(
+        (dropped.mean(axis=1) == 0) | (dropped.mean(axis=1) == 1)
+    ):
+        return wrong(
+            "whole columns (or rows) are dropped together: draw one mask entry per element, "
+            "rng.random(A.shape).",
+            "mask-shape",
+        )
+    ev, fb = call(False)
+    if fb:
+        return fb
+    if np.any(ev == 0):
+        return wrong(
+            "in evaluation mode (training=False) units are still dropped: at test time dropout "
+            "must be the identity.",
+            "dropout-in-eval",
+        )
+    if np.allclose(ev, A * (1 - p)) or np.allclose(ev, A / (1 - p)):
+        return wrong(
+            "in evaluation mode you rescaled A: with inverted dropout the scaling happens during "
+            "training, so evaluation returns A unchanged.",
+            "scaled-in-eval",
+        )
+    if not np.allclose(ev, A):
+        return wrong("in evaluation mode return A unchanged.", "eval-values")
+    zero, fb = call(True, p=0.0)
+    if fb:
+        return fb
+    if not np.allclose(zero, A):
+        return wrong("with p = 0 nothing is dropped and nothing rescaled: return A.", "p-zero")
+    return correct(
+        f"{frac:.1%} of the entries were dropped (p = {p}), the kept ones divided by 1 - p = "
+        f"{1 - p:g}, the mean is preserved ({out.mean():.4f} vs {A.mean():.4f}), and evaluation "
+        "mode is the identity."
+    )
+
+
+# --- Exercise 3: bias or variance ---------------------------------------------------------------
+#: (training error, dev error) of the four models of exercise ex-08-diagnosis, in percent.
+DIAGNOSIS_CASES = {"A": (1.0, 11.0), "B": (15.0, 16.0), "C": (15.0, 30.0), "D": (0.5, 1.0)}
+_DIAGNOSIS = {"A": "high variance", "B": "high bias", "C": "both", "D": "good"}
+_SYNONYMS = {
+    "high variance": "high variance",
+    "variance": "high variance",
+    "overfitting": "high variance",
+    "overfit": "high variance",
+    "high bias": "high bias",
+    "bias": "high bias",
+    "underfitting": "high bias",
+    "underfit": "high bias",
+    "both": "both",
+    "high bias and high variance": "both",
+    "high variance and high bias": "both",
+    "good": "good",
+    "fine": "good",
+    "ok": "good",
+    "neither": "good",
+    "low bias and low variance": "good",
+}
+_WHY = {
+    "A": "training error 1 % is low, but the dev error is 10 points higher: the network fits "
+    "its training set and does not generalise (high variance).",
+    "B": "training error 15 % is high (a human gets about 0 %), and the dev error is only 1 "
+    "point higher: the network cannot even fit its training set (high bias).",
+    "C": "training error 15 % is high (high bias) AND the dev error is 15 points higher "
+    "(high variance): both.",
+    "D": "both errors are low and close together: good.",
+}
+
+
+def check_diagnosis(answer) -> Feedback:
+    """Exercise ex-08-diagnosis: a dict ``{"A": ..., "B": ..., "C": ..., "D": ...}`` of
+    "high bias", "high variance", "both" or "good" (a human's error is about 0 %)."""
+    if answer is None:
+        return wrong(_MISSING, "missing")
+    if isinstance(answer, (list, tuple)) and len(answer) == 4:
+        answer = dict(zip("ABCD", answer, strict=True))
+    if not isinstance(answer, dict) or set(answer) != set("ABCD"):
+        return wrong(
+            'give a dict with the four models: {"A": "high variance", "B": ..., "C": ..., '
+            '"D": ...}.',
+            "format",
+        )
+    given = {}
+    for k, v in answer.items():
+        key = " ".join(str(v).lower().replace("-", " ").split()) if isinstance(v, str) else None
+        if key not in _SYNONYMS:
+            return wrong(
+                f'model {k}: use one of "high bias", "high variance", "both", "good" '
+                f"(got {v!r}).",
+                "format",
+            )
+        given[k] = _SYNONYMS[key]
+    if given == _DIAGNOSIS:
+        return correct(
+            "A high variance (regularise, more data), B high bias (bigger network, train "
+            "longer), C both, D good."
+        )
+    swap = {"high bias": "high variance", "high variance": "high bias"}
+    if all(swap.get(_DIAGNOSIS[k], _DIAGNOSIS[k]) == given[k] for k in "ABCD"):
+        return wrong(
+            "you swapped bias and variance: the TRAINING error measures bias (can the network "
+            "fit the data it sees?); the GAP between dev and training error measures variance.",
+            "swapped",
+        )
+    if given["A"] == "good" or given["C"] == "high bias":
+        return wrong(
+            "look at the gap between the dev and the training error, not only at the training "
+            "error: " + (_WHY["A"] if given["A"] == "good" else _WHY["C"]),
+            "ignored-gap",
+        )
+    if given["B"] == "good" or given["C"] == "high variance":
+        return wrong(
+            "a training error of 15 % is high when a human gets about 0 %: "
+            + (_WHY["B"] if given["B"] == "good" else _WHY["C"]),
+            "ignored-train-error",
+        )
+    k = next(k for k in "ABCD" if given[k] != _DIAGNOSIS[k])
+    return wrong(f"model {k}: {_WHY[k]}", "unknown")
+
+
+# --- Exercise 4: predict the symmetry -----------------------------------------------------------
+def check_symmetry(answer) -> Feedback:
+    """Exercise ex-08-symmetry: the number of distinct rows of W^[1] after training a network
+    whose weights all start at the same non-zero value (answer: 1)."""
+    if answer is None:
+        return wrong(_MISSING, "missing")
+    v = _number(answer)
+    if v is None or v != int(v):
+        return wrong("give a whole number of distinct rows, e.g. `answer = 2`.", "format")
+    v = int(v)
+    if v == 1:
+        return correct(
+            "all four hidden units receive the same gradient at every step, so they stay equal: "
+            "what breaks the symmetry is randomness, not merely non-zero values."
+        )
+    if v == 4:
+        return wrong(
+            "non-zero is not enough: the four hidden units start EQUAL, so they compute the same "
+            "activation and receive the same gradient at every step, and stay equal.",
+            "nonzero-breaks-symmetry",
+        )
+    if v == 0:
+        return wrong(
+            "W^[1] has 4 rows; the question is how many of them are different from each other.",
+            "zero",
+        )
+    return wrong(
+        "think about what differs between hidden units 1 and 2 at the start: nothing.", "unknown"
+    )
+
+
+# --- Exercise 5 (stretch): a spiral classifier ----------------------------------------------------
+def spirals_data():
+    """The data of exercise ex-08-spirals: two spiral arms, split and standardised.
+
+    Returns
+    -------
+    X_train (300, 2), y_train (300,), X_dev (100, 2), y_dev (100,)
+        ``make_spirals(400, n_classes=2, noise=0.2)`` with seed 8, a 75/25 split, standardised
+        with the training mean and std.
+    """
+    from nbcore.data import make_spirals, standardize, train_test_split
+
+    rng = np.random.default_rng(8)
+    X, y = make_spirals(400, n_classes=2, noise=0.2, rng=rng)
+    X_train, X_dev, y_train, y_dev = train_test_split(X, y, test_size=0.25, rng=rng)
+    X_train, mean, std = standardize(X_train)
+    X_dev, _, _ = standardize(X_dev, mean, std)
+    return X_train, y_train, X_dev, y_dev
+
+
+def check_spirals(model, target=0.95) -> Feedback:
+    """Exercise ex-08-spirals: a trained nbcore model reaching ``target`` dev accuracy.
+
+    The model must take the 2 standardised inputs of :func:`spirals_data` and return one logit
+    or probability per sample (shape (m, 1)), or two class scores (shape (m, 2)).
+    """
+    from nbcore.network import Sequential
+    from nbcore.training import accuracy
+
+    if model is None:
+        return wrong(_MISSING, "missing")
+    if not isinstance(model, Sequential):
+        return wrong(
+            f"pass your trained nbcore model (an nc.MLP or nc.Sequential), got "
+            f"{type(model).__name__}.",
+            "not-a-model",
+        )
+    X_train, y_train, X_dev, y_dev = spirals_data()
+    try:
+        with np.errstate(all="ignore"):
+            out_train, out_dev = model.predict(X_train), model.predict(X_dev)
+    except Exception as e:  # noqa: BLE001 - report any error to the reader
+        return wrong(
+            f"model.predict on the (m, 2) inputs raised {type(e).__name__}: {e}", "shape"
+        )
+    if out_dev.ndim != 2 or out_dev.shape[1] not in (1, 2):
+        return wrong(
+            f"the model outputs shape {out_dev.shape}; expected (m, 1) (one logit) or (m, 2).",
+            "shape",
+        )
+    if not (np.all(np.isfinite(out_train)) and np.all(np.isfinite(out_dev))):
+        return wrong(
+            "the model outputs inf or nan: training diverged, lower the learning rate.",
+            "diverged",
+        )
+    acc_train, acc_dev = accuracy(out_train, y_train), accuracy(out_dev, y_dev)
+    summary = f"training accuracy {acc_train:.3f}, dev accuracy {acc_dev:.3f}"
+    if acc_dev >= target:
+        return correct(f"{summary} (target {target:g}).")
+    if acc_train < target:
+        return wrong(
+            f"{summary}: the network does not even fit its training set (high bias). Make it "
+            "bigger (more units, a second hidden layer), train longer, or raise the learning "
+            "rate a little.",
+            "high-bias",
+        )
+    return wrong(
+        f"{summary}: it fits the training set but not the dev set (high variance). Try a "
+        "smaller network, fewer epochs, L2 or dropout.",
+        "high-variance",
+    )

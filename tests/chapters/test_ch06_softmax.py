@@ -1,0 +1,273 @@
+"""Chapter 6 (Softmax and multi-class classification): checkers and the softmax explorer."""
+
+import numpy as np
+import pytest
+
+import nbcore as nc
+from nbcore.exercises import ch06
+from nbcore.widgets import softmax as W
+
+Z_HAND = ch06.HAND_Z
+P_HAND = nc.softmax(Z_HAND)
+LOSS_HAND = -np.log(P_HAND[ch06.HAND_CLASS])
+Y_HAND = nc.one_hot([ch06.HAND_CLASS], 3)[0]
+
+# --------------------------------------------------------------------------- checkers
+
+
+class TestCheckSoftmaxByHand:
+    def test_reference_solution_passes(self):
+        assert ch06.check_softmax_by_hand(P_HAND, LOSS_HAND)
+        assert ch06.check_softmax_by_hand([0.8438, 0.1142, 0.0420], 2.1698)
+
+    @pytest.mark.parametrize(
+        "p, tag",
+        [
+            (np.exp(Z_HAND), "not_normalised"),
+            (Z_HAND / Z_HAND.sum(), "normalised_logits"),
+            (nc.sigmoid(Z_HAND), "sigmoid"),
+            (10**Z_HAND / np.sum(10**Z_HAND), "base10"),
+        ],
+    )
+    def test_probability_mistakes(self, p, tag):
+        fb = ch06.check_softmax_by_hand(p, LOSS_HAND)
+        assert not fb and fb.mistake == tag
+
+    @pytest.mark.parametrize(
+        "loss, tag",
+        [
+            (LOSS_HAND / np.log(10), "log10"),
+            (-LOSS_HAND, "sign"),
+            (-np.log(P_HAND[0]), "wrong_class"),
+            (1 - P_HAND[1], "one_minus_p"),
+        ],
+    )
+    def test_loss_mistakes(self, loss, tag):
+        fb = ch06.check_softmax_by_hand(P_HAND, loss)
+        assert not fb and fb.mistake == tag
+
+    @pytest.mark.parametrize(
+        "p, loss", [(None, None), ("abc", 1.0), ([0.5, 0.5], 1.0), (P_HAND, None), (P_HAND, "x")]
+    )
+    def test_nonsense_gets_a_polite_wrong(self, p, loss):
+        fb = ch06.check_softmax_by_hand(p, loss)
+        assert not fb and fb.message
+
+
+def _stable(Z):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+class TestCheckStableSoftmax:
+    def test_reference_solutions_pass(self):
+        assert ch06.check_stable_softmax(_stable)
+        assert ch06.check_stable_softmax(lambda Z: nc.softmax(Z, axis=1))
+
+    def test_forgetting_the_max_shift(self):
+        fb = ch06.check_stable_softmax(lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True))
+        assert not fb and fb.mistake == "no_max_shift"
+
+    def test_global_max(self):
+        def global_max(Z):
+            E = np.exp(Z - Z.max())
+            return E / E.sum(axis=1, keepdims=True)
+
+        fb = ch06.check_stable_softmax(global_max)
+        assert not fb and fb.mistake == "global_max"
+
+    @pytest.mark.parametrize(
+        "fn",
+        [
+            lambda Z: _stable(Z) * _stable(Z).sum(axis=1, keepdims=True) / _stable(Z).sum(axis=0),
+            lambda Z: (
+                np.exp(Z - Z.max(axis=1, keepdims=True))
+                / np.exp(Z - Z.max(axis=1, keepdims=True)).sum(axis=0, keepdims=True)
+            ),
+            lambda Z: (
+                np.exp(Z - Z.max(axis=1, keepdims=True))
+                / np.exp(Z - Z.max(axis=1, keepdims=True)).sum()
+            ),
+        ],
+    )
+    def test_dividing_by_the_wrong_sum(self, fn):
+        fb = ch06.check_stable_softmax(fn)
+        assert not fb and fb.mistake == "wrong_axis"
+
+    def test_missing_keepdims(self):
+        def no_keepdims(Z):
+            E = np.exp(Z - Z.max(axis=1))
+            return E / E.sum(axis=1)
+
+        fb = ch06.check_stable_softmax(no_keepdims)
+        assert not fb and fb.mistake == "keepdims"
+
+    def test_a_broadcast_error_gets_a_keepdims_hint(self):
+        def raises(Z):
+            if Z.shape[0] != Z.shape[1]:
+                raise ValueError("operands could not be broadcast together")
+            return _stable(Z)
+
+        fb = ch06.check_stable_softmax(raises)
+        assert not fb and fb.mistake == "raised" and "keepdims" in fb.message
+
+    @pytest.mark.parametrize("value", [None, "softmax", 3, lambda Z: None])
+    def test_nonsense_gets_a_polite_wrong(self, value):
+        fb = ch06.check_stable_softmax(value)
+        assert not fb and fb.message
+
+
+class TestCheckSoftmaxCEGrad:
+    def test_reference_solution_passes(self):
+        assert ch06.check_softmax_ce_grad(P_HAND - Y_HAND)
+        assert ch06.check_softmax_ce_grad([0.8438, -0.8858, 0.0420])
+
+    @pytest.mark.parametrize(
+        "grad, tag",
+        [
+            (Y_HAND - P_HAND, "sign"),
+            (P_HAND - ch06.HAND_CLASS, "label_not_one_hot"),
+            (P_HAND, "forgot_y"),
+            (-Y_HAND / P_HAND, "dL_dp"),
+            (P_HAND - np.array([1.0, 0, 0]), "wrong_class"),
+        ],
+    )
+    def test_typical_mistakes_are_named(self, grad, tag):
+        fb = ch06.check_softmax_ce_grad(grad)
+        assert not fb and fb.mistake == tag
+
+    @pytest.mark.parametrize("value", [None, "p - y", [1.0, 2.0]])
+    def test_nonsense_gets_a_polite_wrong(self, value):
+        fb = ch06.check_softmax_ce_grad(value)
+        assert not fb and fb.message
+
+
+class TestCheckTemperature:
+    def test_reference_solution_passes(self):
+        assert ch06.check_temperature(nc.softmax(Z_HAND / 0.5))
+
+    @pytest.mark.parametrize(
+        "p, tag",
+        [
+            (nc.softmax(Z_HAND * 0.5), "multiplied"),
+            (nc.softmax(Z_HAND), "ignored_T"),
+            (nc.softmax(Z_HAND) / 0.5, "divided_p"),
+        ],
+    )
+    def test_typical_mistakes_are_named(self, p, tag):
+        fb = ch06.check_temperature(p)
+        assert not fb and fb.mistake == tag
+
+    def test_nonsense(self):
+        assert ch06.check_temperature(None).mistake == "missing"
+        assert ch06.check_temperature("x").mistake == "type"
+
+
+class TestCheckLogSumExp:
+    def test_reference_solutions_pass(self):
+        assert ch06.check_logsumexp(nc.logsumexp)
+        assert ch06.check_logsumexp(lambda z: z.max() + np.log(np.sum(np.exp(z - z.max()))))
+
+    @pytest.mark.parametrize(
+        "fn, tag",
+        [
+            (lambda z: np.log(np.sum(np.exp(z))), "overflow"),
+            (lambda z: np.log(np.sum(np.exp(z))) if z.max() < 0 else nc.logsumexp(z), "underflow"),
+            (lambda z: np.log(np.sum(np.exp(z - z.max()))), "forgot_m"),
+            (lambda z: z.max() + np.log10(np.sum(np.exp(z - z.max()))), "log10"),
+            (lambda z: z.max(), "max_only"),
+        ],
+    )
+    def test_typical_mistakes_are_named(self, fn, tag):
+        fb = ch06.check_logsumexp(fn)
+        assert not fb and fb.mistake == tag
+
+    @pytest.mark.parametrize("value", [None, 1.0, lambda z: "x", lambda z: z])
+    def test_nonsense_gets_a_polite_wrong(self, value):
+        fb = ch06.check_logsumexp(value)
+        assert not fb and fb.message
+
+
+# --------------------------------------------------------------------------- widget logic
+
+
+class TestSoftmaxState:
+    def test_default_readout_matches_the_brief(self):
+        s = W.softmax_state([2.0, 1.0, 0.0], 1.0, 0)
+        text = W.format_readout(s["p"], s["loss"], s["target"])
+        assert text == "p = [0.6652, 0.2447, 0.0900], loss(class 0) = 0.4076"
+
+    @pytest.mark.parametrize("T", [0.1, 0.5, 1.0, 3.0])
+    @pytest.mark.parametrize("target", [0, 1, 2, 3])
+    def test_against_nbcore(self, T, target):
+        z = np.array([3.0, 1.0, 0.1, 0.5])
+        s = W.softmax_state(z, T, target)
+        assert np.allclose(s["p"], nc.softmax(z / T))
+        assert np.isclose(s["loss"], -nc.log_softmax(z / T)[target])
+
+    def test_bad_inputs(self):
+        with pytest.raises(ValueError, match="softmax_state"):
+            W.softmax_state([1.0, 2.0], T=0.0)
+        with pytest.raises(ValueError, match="softmax_state"):
+            W.softmax_state([1.0, 2.0], target=2)
+        with pytest.raises(TypeError, match="softmax_state"):
+            W.softmax_state([1.0, 2.0], target=0.5)
+        with pytest.raises(ValueError, match="softmax_state"):
+            W.softmax_state([1.0])
+
+
+class TestSoftmaxExplorer:
+    def test_each_control(self):
+        ex = W.SoftmaxExplorer()
+        for name, value in [("z0", -1.5), ("z1", 4.0), ("z2", 0.3), ("T", 0.4), ("target", 2)]:
+            s = ex.set(**{name: value})
+            z = np.array([getattr(ex, "z")[i] for i in range(3)])
+            expected_p = nc.softmax(z / ex.T)
+            assert np.allclose(s["p"], expected_p)
+            expected_loss = nc.cross_entropy((z / ex.T)[None, :], np.array([ex.target]))
+            assert np.isclose(s["loss"], expected_loss)
+            assert ex.readout() == W.format_readout(expected_p, expected_loss, ex.target)
+        assert list(ex.z) == [-1.5, 4.0, 0.3] and ex.T == 0.4 and ex.target == 2
+
+    def test_bars_are_updated_in_place(self):
+        ex = W.SoftmaxExplorer(z=(3.0, 1.0, 0.1, 0.5))
+        bars = list(ex._pbars)
+        ex.set(T=2.0)
+        assert list(ex._pbars) == bars
+        heights = [b.get_height() for b in ex._pbars]
+        assert np.allclose(heights, nc.softmax(np.array([3.0, 1.0, 0.1, 0.5]) / 2.0))
+
+    def test_bad_controls_leave_the_state_unchanged(self):
+        ex = W.SoftmaxExplorer()
+        with pytest.raises(ValueError):
+            ex.set(T=-1.0)
+        with pytest.raises(TypeError, match="SoftmaxExplorer.set"):
+            ex.set(z7=1.0)
+        with pytest.raises(ValueError, match="SoftmaxExplorer.set"):
+            ex.set(z=[1.0, 2.0])
+        assert ex.readout() == "p = [0.6652, 0.2447, 0.0900], loss(class 0) = 0.4076"
+
+    def test_png(self):
+        assert W.SoftmaxExplorer().png()[:4] == b"\x89PNG"
+
+
+def test_live_widget_controls_drive_the_readout():
+    pytest.importorskip("ipywidgets")
+    box = W.show_softmax_explorer()
+    for name, control in box.controls.items():
+        assert f"nbcore-ctl-{name}" in control._dom_classes and control.description
+    assert "nbcore-readout" in box.readout._dom_classes
+    assert box.readout.value == "p = [0.6652, 0.2447, 0.0900], loss(class 0) = 0.4076"
+    box.controls["z2"].value = 3.0
+    box.controls["T"].value = 2.0
+    box.controls["target"].value = 1
+    z = np.array([2.0, 1.0, 3.0]) / 2.0
+    expected = W.format_readout(nc.softmax(z), -nc.log_softmax(z)[1], 1)
+    assert box.readout.value == expected
+    assert repr(box) == "SoftmaxExplorerWidget(SoftmaxExplorer(z=[2, 1, 3], T=2, target=1))"
+
+
+def test_temperature_scrubber_is_kernel_free():
+    pytest.importorskip("ipywidgets")
+    box = W.temperature_scrubber(temps=[0.5, 1.0, 2.0])
+    assert repr(box) == "FrameScrubber(description='temperature T', frames=3)"

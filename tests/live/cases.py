@@ -1,0 +1,53 @@
+"""What the live tests do to each chapter's widgets: one entry per widget control.
+
+To cover a new widget, add one ``LiveCase``: the notebook, the control (its CSS class is
+``nbcore-ctl-<control>``), the value to type into it (sliders) or select (dropdowns), a regular
+expression that picks the number out of the widget's ``nbcore-readout`` text, and the value that
+nbcore computes independently for the new setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+import nbcore as nc
+from nbcore.widgets.forward import running_example
+
+
+@dataclass(frozen=True)
+class LiveCase:
+    notebook: str  # file in book/
+    control: str  # the control's CSS class is nbcore-ctl-<control>
+    value: object  # typed into a slider's readout, or selected in a dropdown
+    pattern: str  # regex with one group: the number in the readout text
+    expected: Callable[[], float]  # computed by nbcore for the new setting
+    root: str = ""  # CSS selector of the widget when the notebook has several
+    tol: float = 5e-5  # the readouts print 4 decimals
+
+    @property
+    def id(self) -> str:
+        return f"{self.notebook.split('.')[0]}-{self.control}"
+
+
+CASES = [
+    # Chapter 1: neuron explorer, defaults w1 = w2 = 1, g = sigmoid; readout at x = (1, 1).
+    LiveCase(
+        "01_neuron.ipynb",
+        "b",
+        0.5,
+        r"a = g\(z\) = \w+\([-\d.]+\) = ([-\d.]+)",
+        lambda: float(nc.sigmoid(1.0 * 1 + 1.0 * 1 + 0.5)),
+        root=".nbcore-neuron-explorer",
+    ),
+    # Chapter 2: the running 2-3-1 network drawn; x2 stays 0.5, x1 is set to -1.
+    LiveCase(
+        "02_forward.ipynb",
+        "x1",
+        -1.0,
+        r"= ([-\d.]+)",
+        lambda: float(running_example().predict(np.array([[-1.0, 0.5]]))[0, 0]),
+    ),
+]

@@ -1,0 +1,115 @@
+"""Every chapter widget used as a reader uses it: live, in JupyterLab, in headless Chromium.
+
+JupyterLab runs from the Binder-like environment (requirements.txt alone). For each case in
+``cases.py`` the test opens the notebook, runs all cells, types a new value into one control,
+and checks that the widget's readout shows the number nbcore computes for that value. Requests
+to other hosts are blocked and fail the test; so does any browser console error not listed in
+KNOWN_CONSOLE_ERRORS with its explanation.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from cases import CASES
+
+# Console messages JupyterLab itself prints on a machine without internet; none comes from the
+# book. Each entry: (regex, why it is harmless).
+KNOWN_CONSOLE_ERRORS = [
+    (
+        r"Failed to load resource: the server responded with a status of 404.*(lab/api/|/api/)",
+        "JupyterLab probes optional server endpoints (e.g. the extension manager)",
+    ),
+]
+
+ALL_RAN = """() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  if (!w || !w.content || !w.sessionContext || !w.sessionContext.session) return false;
+  const k = w.sessionContext.session.kernel;
+  if (!k || k.status !== 'idle') return false;
+  const code = w.content.widgets.filter(c => c.model.type === 'code');
+  return code.every(c => c.model.executionCount !== null);
+}"""
+
+ERRORS = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const out = [];
+  for (const c of w.content.widgets) {
+    if (c.model.type !== 'code') continue;
+    for (let i = 0; i < c.model.outputs.length; i++) {
+      const o = c.model.outputs.get(i).toJSON();
+      if (o.output_type === 'error') out.push(o.ename + ': ' + o.evalue);
+    }
+  }
+  return out;
+}"""
+
+
+def _unexplained(messages):
+    return [m for m in messages if not any(re.search(p, m) for p, _ in KNOWN_CONSOLE_ERRORS)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_widget_control_updates_readout(case, lab, chromium):
+    base, token = lab
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    external, console = [], []
+
+    def route(r):
+        if urlparse(r.request.url).hostname in ("127.0.0.1", "localhost"):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(f"page error: {e}"))
+    try:
+        page.goto(f"{base}/lab/tree/{case.notebook}?token={token}")
+        page.wait_for_function(
+            "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+            " return !!(w && w.sessionContext && w.sessionContext.isReady"
+            " && w.sessionContext.session && w.sessionContext.session.kernel"
+            " && w.sessionContext.session.kernel.status === 'idle'); }",
+            timeout=90_000,
+        )
+        page.evaluate(
+            "async () => { const c = window.jupyterapp.commands;"
+            " await c.execute('notebook:clear-all-cell-outputs');"
+            " await c.execute('notebook:run-all-cells'); }"
+        )
+        page.wait_for_function(ALL_RAN, timeout=180_000, polling=500)
+        errors = page.evaluate(ERRORS)
+        assert not errors, f"{case.notebook}: cells raised {errors}"
+
+        scope = page.locator(case.root).first if case.root else page
+        readout = scope.locator(".nbcore-readout").first
+        control = scope.locator(f".nbcore-ctl-{case.control}").first
+        control.scroll_into_view_if_needed()
+        before = readout.inner_text()
+        select = control.locator("select")
+        if select.count():
+            select.select_option(str(case.value))
+        else:  # a slider: type the value into its readout and press Enter, as a reader can
+            box = control.locator(".widget-readout")
+            box.click()
+            page.keyboard.press("Control+A")
+            page.keyboard.type(str(case.value))
+            page.keyboard.press("Enter")
+        page.wait_for_function(
+            "([el, old]) => el.innerText !== old",
+            arg=[readout.element_handle(), before],
+            timeout=20_000,
+        )
+        text = readout.inner_text()
+        match = re.search(case.pattern, text)
+        assert match, f"readout {text!r} does not match {case.pattern!r}"
+        assert float(match.group(1)) == pytest.approx(case.expected(), abs=case.tol), text
+        assert not external, f"requests to other hosts: {external}"
+        assert not _unexplained(console), f"console errors: {_unexplained(console)}"
+    finally:
+        context.close()
