@@ -43,7 +43,8 @@ browser:
 
 test: venv browser book
 	@t0=$$(date +%s); \
-	$(BIN)/python -m pytest tests book $(NBVAL) -ra; \
+	PYTHONPATH=scripts$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python -m pytest tests book $(NBVAL) \
+	    -p pytest_phase_timing -ra; \
 	echo "timing: pytest $$(( $$(date +%s) - t0 )) s"
 
 outputs: venv

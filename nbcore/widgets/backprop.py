@@ -25,14 +25,14 @@ from nbcore.plotting import COLORS
 
 __all__ = ["RUNNING_EXAMPLE", "BackpropStepper", "backprop_stepper", "show_backprop_stepper"]
 
-#: The running example of chapters 2 and 5: input, target, parameters, learning rate.
+#: The running example of chapters 2 and 5 (chapter 2's weights; the learning rate is chapter 5's).
 RUNNING_EXAMPLE = {
     "x": (1.0, 0.5),
     "y": 1.0,
-    "W1": ((0.1, 0.2), (-0.3, 0.4), (0.5, -0.6)),
-    "b1": (0.1, 0.1, 0.1),
-    "W2": ((0.7, -0.8, 0.9),),
-    "b2": (0.1,),
+    "W1": ((0.5, -1.0), (-1.0, 0.5), (1.0, 1.0)),
+    "b1": (0.25, 0.25, -0.5),
+    "W2": ((-0.5, 1.0, 1.0),),
+    "b2": (-0.25,),
     "lr": 0.5,
 }
 
@@ -172,7 +172,7 @@ class BackpropStepper:
         return None if value is None else np.squeeze(value)
 
     def readout(self, step):
-        """The text of the readout, e.g. ``"step 6/17: dZ^[2] = A^[2] - y = -0.3500"``."""
+        """The text of the readout, e.g. ``"step 6/17: dZ^[2] = A^[2] - y = -0.3595"``."""
         step = self._check_step(step)
         key, name, formula = _STEPS[step]
         head = f"step {step}/{self.n_steps}: "

@@ -120,50 +120,24 @@ def open_page(browser, server):
             ),
         )
         page.goto(visit.url, wait_until="load")
-        page.wait_for_load_state("networkidle")
-        # MathJax 3 typesets asynchronously; wait for it when the page loads it.
-        page.evaluate(
-            "async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise)"
-            " { await MathJax.startup.promise; } }"
-        )
+        # MathJax 3 (deferred) typesets asynchronously; wait for it when the page loads it.
+        if page.locator('script[src*="mathjax"]').count():
+            page.wait_for_function(
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+            )
+            page.evaluate("async () => { await MathJax.startup.promise; }")
+        # Saved widgets are rendered by the HTML manager after the page loaded.
         n_views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
         if n_views:
             page.wait_for_function(
-                "n => document.querySelectorAll('.jupyter-widgets.widget-container,"
-                " .jupyter-widgets.widget-inline-hbox, .widget-vbox, .widget-hbox').length > 0",
+                "n => document.querySelectorAll('.cell_output .jupyter-widgets').length >= n",
                 arg=n_views,
-                timeout=20_000,
+                timeout=30_000,
             )
-            page.wait_for_load_state("networkidle")
+        page.evaluate("async () => { await document.fonts.ready; }")
+        page.wait_for_timeout(200)
         visits.append(visit)
         return visit
 
     yield _open
     context.close()
-
-
-# A timing summary by kind of test, printed at the end of `make test` (before pytest's own
-# summary line): nbval notebooks, built-HTML checks, browser tests, everything else.
-_TIMES: dict[str, float] = {}
-
-
-def _kind(nodeid: str) -> str:
-    path = nodeid.split("::", 1)[0]
-    if path.endswith(".ipynb"):
-        return "nbval"
-    if path.endswith("tests/book/test_browser.py"):
-        return "browser"
-    if "tests/book/" in path:
-        return "html"
-    return "other tests"
-
-
-def pytest_runtest_logreport(report):
-    kind = _kind(report.nodeid)
-    _TIMES[kind] = _TIMES.get(kind, 0.0) + report.duration
-
-
-def pytest_terminal_summary(terminalreporter):
-    if _TIMES:
-        parts = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(_TIMES.items()))
-        terminalreporter.write_line(f"timing by kind: {parts}")

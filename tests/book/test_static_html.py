@@ -16,9 +16,12 @@ from bs4 import BeautifulSoup
 PAGES = toc_pages()
 CHAPTERS = chapter_pages()
 
-# Text that must never appear in a cell output of the book.
+# Text that must never appear in a cell output: a traceback, or a Python warning as printed by
+# the warnings module ("file.py:12: RuntimeWarning: ..."). A deliberately printed error message
+# ("try: ... except ValueError as e: print(e)") is fine.
 BAD_OUTPUT = re.compile(
-    r"Traceback \(most recent call last\)|\b\w*(Warning|Error):|\bWARNING\b|Exception:"
+    r"Traceback \(most recent call last\)|:\d+: \w*Warning: |^\w*Warning: |Error in callback",
+    re.MULTILINE,
 )
 
 

@@ -79,7 +79,6 @@ class TestCheckStableSoftmax:
     @pytest.mark.parametrize(
         "fn",
         [
-            lambda Z: _stable(Z) * _stable(Z).sum(axis=1, keepdims=True) / _stable(Z).sum(axis=0),
             lambda Z: (
                 np.exp(Z - Z.max(axis=1, keepdims=True))
                 / np.exp(Z - Z.max(axis=1, keepdims=True)).sum(axis=0, keepdims=True)
@@ -221,7 +220,7 @@ class TestSoftmaxExplorer:
         ex = W.SoftmaxExplorer()
         for name, value in [("z0", -1.5), ("z1", 4.0), ("z2", 0.3), ("T", 0.4), ("target", 2)]:
             s = ex.set(**{name: value})
-            z = np.array([getattr(ex, "z")[i] for i in range(3)])
+            z = ex.z.copy()
             expected_p = nc.softmax(z / ex.T)
             assert np.allclose(s["p"], expected_p)
             expected_loss = nc.cross_entropy((z / ex.T)[None, :], np.array([ex.target]))

@@ -1,0 +1,31 @@
+"""pytest plugin: total time by kind of test, printed before pytest's summary line.
+
+Loaded by `make test` (``-p pytest_phase_timing`` with ``scripts/`` on PYTHONPATH). Kinds:
+nbval (the notebooks), html (checks of the built files), browser (Chromium), other tests.
+"""
+
+from __future__ import annotations
+
+_TIMES: dict[str, float] = {}
+
+
+def _kind(nodeid: str) -> str:
+    path = nodeid.split("::", 1)[0]
+    if path.endswith(".ipynb"):
+        return "nbval"
+    if path.endswith("tests/book/test_browser.py"):
+        return "browser"
+    if "tests/book/" in path:
+        return "html"
+    return "other tests"
+
+
+def pytest_runtest_logreport(report):
+    kind = _kind(report.nodeid)
+    _TIMES[kind] = _TIMES.get(kind, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _TIMES:
+        parts = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(_TIMES.items()))
+        terminalreporter.write_line(f"timing by kind: {parts}")
