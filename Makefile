@@ -16,6 +16,9 @@ STAMP := $(VENV)/.installed-stamp
 NOTEBOOKS := $(sort $(wildcard book/[0-9][0-9]_*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 LAB_PORT ?= 8888
+# Optional: PyTorch's CPU wheel, when the machine has it on disk (never downloaded: the PyPI
+# build pulls gigabytes of CUDA). With it, tests compare nbcore with torch; without, they skip.
+TORCH_WHEELS ?= /opt/wheels
 
 .PHONY: venv book assets browser test outputs lab lint bench clean
 
@@ -25,6 +28,10 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@t0=$$(date +%s); \
 	if [ ! -x $(BIN)/python ]; then $(PYTHON) -m venv $(VENV); fi; \
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt; \
+	torch_wheel=$$(ls $(TORCH_WHEELS)/torch-2.13.0+cpu-*.whl 2>/dev/null | head -n 1); \
+	if [ -n "$$torch_wheel" ]; then \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check "$$torch_wheel"; \
+	else echo "venv: no local PyTorch CPU wheel in $(TORCH_WHEELS): torch comparisons skipped"; fi; \
 	touch $(STAMP); \
 	echo "timing: install $$(( $$(date +%s) - t0 )) s"
 
