@@ -56,6 +56,7 @@ from nbcore.losses import (
     CrossEntropyLoss,
     FocalLoss,
     HuberLoss,
+    Loss,
     MAELoss,
     MSELoss,
     NLLLoss,
@@ -71,12 +72,14 @@ from nbcore.losses import (
     rmse,
 )
 from nbcore.network import MLP, Sequential
-from nbcore.optimizers import SGD, AdaGrad, Adam, RMSprop
+from nbcore.optimizers import SGD, AdaGrad, Adam, Optimizer, RMSprop
 from nbcore.training import History, accuracy, train
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Loss",
+    "Optimizer",
     "gelu",
     "gelu_grad",
     "identity",

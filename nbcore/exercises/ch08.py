@@ -159,8 +159,10 @@ def check_dropout(dropout) -> Feedback:
     frac = dropped.mean()
     if frac < 0.01:
         if np.allclose(out, A):
-            return wrong("in training mode nothing was dropped: zero each entry with probability p.",
-                         "nothing-dropped")  # fmt: skip
+            return wrong(
+                "in training mode nothing was dropped: zero each entry with probability p.",
+                "nothing-dropped",
+            )
         return wrong("no entry was set to zero: multiply by a 0/1 mask.", "no-mask")
     if abs(frac - (1 - p)) < 0.02:
         return wrong(
@@ -168,25 +170,6 @@ def check_dropout(dropout) -> Feedback:
             "DROPPING a unit: keep an entry where rng.random(A.shape) >= p (or < 1 - p).",
             "keep-drop-swapped",
         )
-    if abs(frac - p) > 0.02:
-        return wrong(
-            f"{frac:.1%} of the entries are zero; with p = {p} about {p:.0%} should be.",
-            "drop-rate",
-        )
-    kept_ratio = out[~dropped] / A[~dropped]
-    for factor, tag, message in (
-        (1.0, "no-scaling",
-         "the kept entries are not rescaled: divide them by (1 - p), or the mean activation "
-         "shrinks by the factor (1 - p) during training."),
-        (1 - p, "scaled-wrong-way",
-         "you multiplied the kept entries by (1 - p); inverted dropout DIVIDES them by (1 - p)."),
-        (1 / p, "divided-by-p", "you divided by p; divide the kept entries by (1 - p), the keep "
-         "probability."),
-    ):  # fmt: skip
-        if np.allclose(kept_ratio, factor):
-            return wrong(message, tag)
-    if not np.allclose(kept_ratio, 1 / (1 - p)):
-        return wrong("the kept entries should equal A / (1 - p) exactly.", "kept-values")
     per_column = dropped.mean(axis=0)
     if np.all((per_column == 0) | (per_column == 1)) or np.all(
         (dropped.mean(axis=1) == 0) | (dropped.mean(axis=1) == 1)
@@ -196,6 +179,35 @@ def check_dropout(dropout) -> Feedback:
             "rng.random(A.shape).",
             "mask-shape",
         )
+    if abs(frac - p) > 0.02:
+        return wrong(
+            f"{frac:.1%} of the entries are zero; with p = {p} about {p:.0%} should be.",
+            "drop-rate",
+        )
+    kept_ratio = out[~dropped] / A[~dropped]
+    scaling_mistakes = [
+        (
+            1.0,
+            "no-scaling",
+            "the kept entries are not rescaled: divide them by (1 - p), or the mean activation "
+            "shrinks by the factor (1 - p) during training.",
+        ),
+        (
+            1 - p,
+            "scaled-wrong-way",
+            "you multiplied the kept entries by (1 - p); inverted dropout DIVIDES them by (1 - p).",
+        ),
+        (
+            1 / p,
+            "divided-by-p",
+            "you divided by p; divide the kept entries by (1 - p), the keep probability.",
+        ),
+    ]
+    for factor, tag, message in scaling_mistakes:
+        if np.allclose(kept_ratio, factor):
+            return wrong(message, tag)
+    if not np.allclose(kept_ratio, 1 / (1 - p)):
+        return wrong("the kept entries should equal A / (1 - p) exactly.", "kept-values")
     ev, fb = call(False)
     if fb:
         return fb
@@ -227,8 +239,8 @@ def check_dropout(dropout) -> Feedback:
 
 # --- Exercise 3: bias or variance ---------------------------------------------------------------
 #: (training error, dev error) of the four models of exercise ex-08-diagnosis, in percent.
-DIAGNOSIS_CASES = {"A": (1.0, 11.0), "B": (15.0, 16.0), "C": (15.0, 30.0), "D": (0.5, 1.0)}
-_DIAGNOSIS = {"A": "high variance", "B": "high bias", "C": "both", "D": "good"}
+DIAGNOSIS_CASES = {"A": (12.0, 13.0), "B": (1.0, 1.5), "C": (0.8, 9.0), "D": (10.0, 22.0)}
+_DIAGNOSIS = {"A": "high bias", "B": "good", "C": "high variance", "D": "both"}
 _SYNONYMS = {
     "high variance": "high variance",
     "variance": "high variance",
@@ -248,27 +260,30 @@ _SYNONYMS = {
     "low bias and low variance": "good",
 }
 _WHY = {
-    "A": "training error 1 % is low, but the dev error is 10 points higher: the network fits "
-    "its training set and does not generalise (high variance).",
-    "B": "training error 15 % is high (a human gets about 0 %), and the dev error is only 1 "
-    "point higher: the network cannot even fit its training set (high bias).",
-    "C": "training error 15 % is high (high bias) AND the dev error is 15 points higher "
+    "A": "a training error of 12 % is high (a human gets about 0 %), and the dev error is only "
+    "1 point higher: the network cannot even fit its training set (high bias).",
+    "B": "both errors are low and close together: good.",
+    "C": "the training error 0.8 % is low, but the dev error is 8 points higher: the network "
+    "fits its training set and does not generalise (high variance).",
+    "D": "a training error of 10 % is high (high bias) AND the dev error is 12 points higher "
     "(high variance): both.",
-    "D": "both errors are low and close together: good.",
 }
 
 
 def check_diagnosis(answer) -> Feedback:
     """Exercise ex-08-diagnosis: a dict ``{"A": ..., "B": ..., "C": ..., "D": ...}`` of
-    "high bias", "high variance", "both" or "good" (a human's error is about 0 %)."""
+    "high bias", "high variance", "both" or "good" for the (training error, dev error) pairs of
+    :data:`DIAGNOSIS_CASES` (a human's error is about 0 %).
+
+    Expected: A high bias, B good, C high variance, D both.
+    """
     if answer is None:
         return wrong(_MISSING, "missing")
     if isinstance(answer, (list, tuple)) and len(answer) == 4:
         answer = dict(zip("ABCD", answer, strict=True))
     if not isinstance(answer, dict) or set(answer) != set("ABCD"):
         return wrong(
-            'give a dict with the four models: {"A": "high variance", "B": ..., "C": ..., '
-            '"D": ...}.',
+            'give a dict with the four models: {"A": "high bias", "B": ..., "C": ..., "D": ...}.',
             "format",
         )
     given = {}
@@ -276,15 +291,14 @@ def check_diagnosis(answer) -> Feedback:
         key = " ".join(str(v).lower().replace("-", " ").split()) if isinstance(v, str) else None
         if key not in _SYNONYMS:
             return wrong(
-                f'model {k}: use one of "high bias", "high variance", "both", "good" '
-                f"(got {v!r}).",
+                f'model {k}: use one of "high bias", "high variance", "both", "good" (got {v!r}).',
                 "format",
             )
         given[k] = _SYNONYMS[key]
     if given == _DIAGNOSIS:
         return correct(
-            "A high variance (regularise, more data), B high bias (bigger network, train "
-            "longer), C both, D good."
+            "A high bias (bigger network, train longer), B good, C high variance (more data, "
+            "L2, dropout), D both (first a bigger network, then regularise)."
         )
     swap = {"high bias": "high variance", "high variance": "high bias"}
     if all(swap.get(_DIAGNOSIS[k], _DIAGNOSIS[k]) == given[k] for k in "ABCD"):
@@ -293,16 +307,16 @@ def check_diagnosis(answer) -> Feedback:
             "fit the data it sees?); the GAP between dev and training error measures variance.",
             "swapped",
         )
-    if given["A"] == "good" or given["C"] == "high bias":
+    if given["C"] == "good" or given["D"] == "high bias":
         return wrong(
             "look at the gap between the dev and the training error, not only at the training "
-            "error: " + (_WHY["A"] if given["A"] == "good" else _WHY["C"]),
+            "error: " + (_WHY["C"] if given["C"] == "good" else _WHY["D"]),
             "ignored-gap",
         )
-    if given["B"] == "good" or given["C"] == "high variance":
+    if given["A"] == "good" or given["D"] == "high variance":
         return wrong(
-            "a training error of 15 % is high when a human gets about 0 %: "
-            + (_WHY["B"] if given["B"] == "good" else _WHY["C"]),
+            "compare the training error with what is achievable (about 0 % here): "
+            + (_WHY["A"] if given["A"] == "good" else _WHY["D"]),
             "ignored-train-error",
         )
     k = next(k for k in "ABCD" if given[k] != _DIAGNOSIS[k])
@@ -382,9 +396,7 @@ def check_spirals(model, target=0.95) -> Feedback:
         with np.errstate(all="ignore"):
             out_train, out_dev = model.predict(X_train), model.predict(X_dev)
     except Exception as e:  # noqa: BLE001 - report any error to the reader
-        return wrong(
-            f"model.predict on the (m, 2) inputs raised {type(e).__name__}: {e}", "shape"
-        )
+        return wrong(f"model.predict on the (m, 2) inputs raised {type(e).__name__}: {e}", "shape")
     if out_dev.ndim != 2 or out_dev.shape[1] not in (1, 2):
         return wrong(
             f"the model outputs shape {out_dev.shape}; expected (m, 1) (one logit) or (m, 2).",

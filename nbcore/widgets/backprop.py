@@ -322,9 +322,9 @@ def _png(fig, dpi):
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
-    image = image.convert("RGB").quantize(colors=32, method=Image.Quantize.MEDIANCUT)
+    image = image.convert("RGB").quantize(colors=32, method=Image.Quantize.FASTOCTREE)
     buf = io.BytesIO()
-    image.save(buf, format="png", optimize=True)
+    image.save(buf, format="png")
     return buf.getvalue()
 
 

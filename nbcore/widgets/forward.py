@@ -354,6 +354,7 @@ def show_forward_explorer(model=None, x1=1.0, x2=0.5):
     box = _explorer_class()([widgets.HBox(list(sliders.values())), readout, image])
     box.add_class("nbcore-forward-explorer")
     box.view, box.sliders, box.readout, box.refresh = view, sliders, readout, refresh
+    box.controls = sliders  # the name every widget uses (tests, benchmarks/widgets.py)
     return box
 
 

@@ -329,14 +329,18 @@ class Playground:
             self.ax_data, self.ax_loss = fig.subplots(1, 2)
             cmap = LinearSegmentedColormap.from_list("pg", [COLORS[0], "#ffffff", COLORS[1]])
             self._image = self.ax_data.imshow(
-                np.zeros((2, 2)), origin="lower", cmap=cmap, vmin=0, vmax=1, alpha=0.55,
-                interpolation="bilinear", aspect="auto",
-            )  # fmt: skip
+                np.zeros((2, 2)),
+                origin="lower",
+                cmap=cmap,
+                vmin=0,
+                vmax=1,
+                alpha=0.55,
+                interpolation="bilinear",
+                aspect="auto",
+            )
             self._points = []
             (self._loss_line,) = self.ax_loss.plot([], [], color=COLORS[0], label="training")
-            (self._test_line,) = self.ax_loss.plot(
-                [], [], color=COLORS[1], ls="--", label="test"
-            )
+            (self._test_line,) = self.ax_loss.plot([], [], color=COLORS[1], ls="--", label="test")
             self.ax_loss.set(xlabel="epoch", ylabel="loss (binary cross-entropy)")
             self.ax_loss.legend(loc="upper right", fontsize=8)
             self.ax_loss.grid(alpha=0.3)
@@ -352,19 +356,23 @@ class Playground:
         xx, yy = np.meshgrid(g1, g2)
         self._grid = np.column_stack([xx.ravel(), yy.ravel()])
         self._image.set_extent((lo[0], hi[0], lo[1], hi[1]))
+        sets = ((self.X_train, self.y_train, True), (self.X_test, self.y_test, False))
         for c in (0, 1):
-            for X, y, filled in ((self.X_train, self.y_train, True), (self.X_test, self.y_test, False)):  # fmt: skip
+            for X, y, filled in sets:  # training points filled, test points hollow
                 pts = X[y == c]
                 self._points.append(
                     ax.scatter(
-                        pts[:, 0], pts[:, 1], s=14 if filled else 22, marker=MARKERS[c],
-                        c=COLORS[c] if filled else "none", edgecolors="white" if filled else "black",
+                        pts[:, 0],
+                        pts[:, 1],
+                        s=14 if filled else 22,
+                        marker=MARKERS[c],
+                        c=COLORS[c] if filled else "none",
+                        edgecolors="white" if filled else "black",
                         linewidths=0.4 if filled else 0.8,
-                        label=f"class {c}" + ("" if filled else " (test)"),
                     )
-                )  # fmt: skip
-        ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), xlabel="$x_1$ (standardised)",
-               ylabel="$x_2$ (standardised)")  # fmt: skip
+                )
+        ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]))
+        ax.set(xlabel="$x_1$ (standardised)", ylabel="$x_2$ (standardised)")
         c = self.config
         bs = "all" if c["batch_size"] is None else c["batch_size"]
         ax.set_title(
@@ -389,8 +397,8 @@ class Playground:
         top = max(0.8, float(finite.max()) * 1.05) if finite.size else 1.0
         self.ax_loss.set_xlim(0, max(10, self.epoch))
         self.ax_loss.set_ylim(0, min(top, 3.0))
-        text = readout_text(self.state())
-        self._title.set_text(("DIVERGED (lower the learning rate) — " if self.diverged else "") + text)  # fmt: skip
+        warning = "DIVERGED (lower the learning rate) — " if self.diverged else ""
+        self._title.set_text(warning + readout_text(self.state()))
         return self.fig
 
     def to_png(self, dpi=72):
@@ -435,7 +443,27 @@ def playground_scrubber(epochs=None, **config):
         pg.step(epoch - pg.epoch)
         return pg.fig
 
-    return frame_scrubber(render, epochs, "epoch", start=epochs[-1], fmt="{:d}")
+    box = frame_scrubber(render, epochs, "epoch", start=epochs[-1], fmt="{:d}")
+    stack = box.children[1]
+    for image in stack.children:  # the smooth boundary image makes big PNGs: use a palette
+        image.value = _palette_png(image.value)
+    return box
+
+
+def _palette_png(png, colors=64):
+    """Re-encode PNG bytes with a palette of ``colors`` colours (about 3x smaller), if Pillow
+    (a matplotlib dependency) is available; else return them unchanged."""
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover
+        return png
+    import io
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    small = image.quantize(colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    small.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def show_playground(**config):

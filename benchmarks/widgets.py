@@ -1,0 +1,71 @@
+"""How long one widget update takes: set a control, wait for the callback to finish.
+
+Each live widget of the book (built by its ``show``/``explorer`` function, which returns a box
+whose ``controls`` dict holds the ipywidgets controls) gets each of its listed values in turn;
+the time of each assignment, which runs the widget's whole callback (computation, figure,
+PNG), is recorded. The target is a median of at most 30 ms per update on the book's 2-core
+machine. Writes benchmarks/widget_results.json, which benchmarks/report.py adds to the page.
+
+    python benchmarks/widgets.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import time
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+
+HERE = Path(__file__).resolve().parent
+
+# (chapter, module, factory, control, values to cycle through)
+WIDGETS = [
+    ("01", "nbcore.widgets.neuron", "neuron_explorer", "b", np.linspace(-2.5, 2.5, 11)),
+    ("02", "nbcore.widgets.forward", "show_forward_explorer", "x1", np.linspace(-2, 2, 11)),
+]
+
+
+def time_widget(module, factory, control, values, rounds):
+    box = getattr(importlib.import_module(module), factory)()
+    ctl = box.controls[control]
+    times = []
+    for _ in range(rounds):
+        for v in values:
+            v = type(ctl.value)(v)
+            t0 = time.perf_counter()
+            ctl.value = v
+            times.append(time.perf_counter() - t0)
+    return times
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", default=str(HERE / "widget_results.json"))
+    args = parser.parse_args(argv)
+    rounds = 1 if args.quick else 5
+    results = {}
+    for chapter, module, factory, control, values in WIDGETS:
+        times = time_widget(module, factory, control, values, rounds)
+        results[f"{chapter} {factory}"] = {
+            "control": control,
+            "updates": len(times),
+            "median_ms": 1000 * float(np.median(times)),
+            "p90_ms": 1000 * float(np.percentile(times, 90)),
+        }
+        r = results[f"{chapter} {factory}"]
+        print(
+            f"{chapter} {factory:28s} {control:8s} median {r['median_ms']:6.1f} ms  "
+            f"p90 {r['p90_ms']:6.1f} ms  ({r['updates']} updates)"
+        )
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
