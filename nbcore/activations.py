@@ -104,7 +104,7 @@ def gelu(z):
 
     .. math:: \mathrm{GELU}(z) = \tfrac12 z\,\bigl(1 + \tanh(\sqrt{2/\pi}\,(z + 0.044715 z^3))\bigr)
 
-    Beyond |z| = 10 it equals max(z, 0) to the last bit (tanh has saturated), which is what is
+    Beyond ``|z| = 10`` it equals max(z, 0) to the last bit (tanh has saturated), which is what is
     returned there, so that huge or infinite z give their limits.
     """
     z = as_float_array(z, "gelu", "z")

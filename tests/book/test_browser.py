@@ -57,11 +57,11 @@ def test_page_in_browser(open_page, page):
 
 
 def _displayed(box) -> str:
-    """What a kernel-free widget shows, apart from its controls."""
+    """What a kernel-free widget shows (visible images and HTML), apart from its controls."""
     return box.evaluate(
-        """b => Array.from(b.querySelectorAll('img, .widget-html-content, .widget-label-basic,'
-             + ' .widget-output, svg'))
-           .filter(e => e.offsetParent !== null && !e.closest('.widget-slider'))
+        """b => Array.from(b.querySelectorAll('img, .widget-html-content, .widget-label-basic'))
+           .filter(e => e.offsetParent !== null
+                        && !e.closest('.widget-slider, .widget-play, button, .widget-readout'))
            .map(e => e.getAttribute('src') || e.innerHTML).join('|')"""
     )
 

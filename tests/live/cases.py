@@ -50,4 +50,21 @@ CASES = [
         r"= ([-\d.]+)",
         lambda: float(running_example().predict(np.array([[-1.0, 0.5]]))[0, 0]),
     ),
+    # Chapter 3: activation explorer, default sigmoid at z = 1.
+    LiveCase(
+        "03_activations.ipynb",
+        "z",
+        -2.0,
+        r"g\(z\) = ([-\d.e+]+),",
+        lambda: float(nc.sigmoid(-2.0)),
+        root=".nbcore-activation-explorer",
+    ),
+    LiveCase(
+        "03_activations.ipynb",
+        "activation",
+        "tanh",
+        r"g'\(z\) = ([-\d.e+]+)",
+        lambda: float(nc.tanh_grad(1.0)),
+        root=".nbcore-activation-explorer",
+    ),
 ]
