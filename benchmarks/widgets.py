@@ -2,7 +2,7 @@
 
 Each live widget of the book (built by its ``show``/``explorer`` function, which returns a box
 whose ``controls`` dict holds the ipywidgets controls) gets each of its listed values in turn;
-the time of each assignment, which runs the widget's whole callback (computation, figure,
+the CPU time (process_time) of each assignment, which runs the widget's whole callback (computation, figure,
 PNG), is recorded. The target is a median of at most 30 ms per update on the book's 2-core
 machine. Writes benchmarks/widget_results.json, which benchmarks/report.py adds to the page.
 
@@ -28,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 WIDGETS = [
     ("01", "nbcore.widgets.neuron", "neuron_explorer", "b", np.linspace(-2.5, 2.5, 11)),
     ("02", "nbcore.widgets.forward", "show_forward_explorer", "x1", np.linspace(-2, 2, 11)),
+    ("03", "nbcore.widgets.activations", "show_activation_explorer", "z", np.linspace(-3, 3, 11)),
 ]
 
 
@@ -38,9 +39,9 @@ def time_widget(module, factory, control, values, rounds):
     for _ in range(rounds):
         for v in values:
             v = type(ctl.value)(v)
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             ctl.value = v
-            times.append(time.perf_counter() - t0)
+            times.append(time.process_time() - t0)
     return times
 
 

@@ -276,7 +276,10 @@ def check_bias_prediction(b, outputs) -> Feedback:
     if bv is None:
         return wrong(f"b should be the bias you predicted for, a number; got {b!r}.", "type")
     if outputs is None:
-        return wrong("replace None with your four predicted outputs, e.g. [0, 0, 0, 1].", "missing")
+        return wrong(
+            f"replace None with your four predicted outputs for b = {bv:g}, e.g. [0, 0, 0, 1].",
+            "missing",
+        )
     out = _as_outputs(outputs)
     if out is None:
         return wrong(

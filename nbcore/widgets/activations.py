@@ -234,6 +234,7 @@ def show_activation_explorer(name="sigmoid", z=1.0, alpha=0.1):
     box = _explorer_box_class()([widgets.HBox([dropdown, z_slider, a_slider]), readout, image])
     box.add_class("nbcore-activation-explorer")
     box.explorer = ex  # the logic object, for tests and for curious readers
+    box.controls = {"activation": dropdown, "z": z_slider, "alpha": a_slider}
     return box
 
 

@@ -404,7 +404,7 @@ class OptimizerRace:
         self._ax_f.set_xlabel("step t")
         self._ax_f.set_ylabel("f(θ_t) − f_min (log scale)")
         self._ax_f.grid(alpha=0.3, which="both")
-        self._ax_f.legend(fontsize=7, loc="lower left")
+        self._ax_f.legend(fontsize=7, loc="upper right")
         self._cs = None
         self.fig = fig
         self._update(redraw_surface=True)
@@ -464,9 +464,9 @@ def show_optimizer_race(surface="quadratic"):
             base=10,
             min=-4,
             max=1,
-            step=0.05,
+            step=0.01,
             description=f"lr {name}",
-            readout_format=".2g",
+            readout_format=".3g",
             style=style,
             continuous_update=False,
         )
@@ -564,7 +564,7 @@ def default_state_figure(surface="quadratic"):
 
 
 #: The numbers of steps the kernel-free scrubber offers (one frame each).
-SCRUBBER_STEPS = (0, 1, 2, 5, 10, 20, 50, 100, 200, 500)
+SCRUBBER_STEPS = (0, 1, 3, 10, 20, 50, 100, 200, 500)
 
 
 class RaceFrames:
