@@ -50,9 +50,10 @@ browser:
 
 test: venv browser book
 	@t0=$$(date +%s); \
-	PYTHONPATH=scripts$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python -m pytest tests book $(NBVAL) \
-	    -p pytest_phase_timing -ra; \
-	echo "timing: pytest $$(( $$(date +%s) - t0 )) s"
+	rc=0; PYTHONPATH=scripts$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python -m pytest tests book \
+	    $(NBVAL) -p pytest_phase_timing -ra || rc=$$?; \
+	echo "timing: pytest $$(( $$(date +%s) - t0 )) s"; \
+	exit $$rc
 
 outputs: venv
 	$(BIN)/jupyter execute --inplace --timeout=600 $(NOTEBOOKS)

@@ -148,7 +148,7 @@ def check_dropout(dropout) -> Feedback:
         return out, None
 
     out, fb = call(True)
-    if fb:
+    if fb is not None:
         return fb
     if not np.array_equal(A, A_before):
         return wrong(
@@ -209,7 +209,7 @@ def check_dropout(dropout) -> Feedback:
     if not np.allclose(kept_ratio, 1 / (1 - p)):
         return wrong("the kept entries should equal A / (1 - p) exactly.", "kept-values")
     ev, fb = call(False)
-    if fb:
+    if fb is not None:
         return fb
     if np.any(ev == 0):
         return wrong(
@@ -226,7 +226,7 @@ def check_dropout(dropout) -> Feedback:
     if not np.allclose(ev, A):
         return wrong("in evaluation mode return A unchanged.", "eval-values")
     zero, fb = call(True, p=0.0)
-    if fb:
+    if fb is not None:
         return fb
     if not np.allclose(zero, A):
         return wrong("with p = 0 nothing is dropped and nothing rescaled: return A.", "p-zero")

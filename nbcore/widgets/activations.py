@@ -19,6 +19,7 @@ import numpy as np
 from nbcore import activations as F
 from nbcore._checks import check_number
 from nbcore.plotting import COLORS
+from nbcore.widgets.forward import _Blitter
 
 #: The activations the explorer offers, in dropdown order, with their display names.
 NAMES = {
@@ -153,10 +154,29 @@ class ActivationExplorer:
             ax.set_ylabel(what)
             ax.grid(alpha=0.3)
         self._marks = [ax.axvline(self.z, color=COLORS[5], lw=0.8, ls=":") for ax in (ax_g, ax_d)]
-        ax_g.legend(loc="upper left", fontsize=8)
+        legend = ax_g.legend(loc="upper left", fontsize=8)
         self._ax_g, self._ax_d = ax_g, ax_d
         self.fig = fig
         self._update()
+        # to_png's fast path redraws two layers only: what changes with the activation or
+        # alpha (the curves and the y axes), and what changes with z, with the artists a full
+        # draw paints over it (axis lines, spines, legend).
+        curves = (self._g_line, self._d_line)
+        at_z = [legend]
+        for ax in (ax_g, ax_d):
+            at_z += [ln for ln in ax.lines if ln not in curves]
+            at_z += [ax.title, *ax.spines.values()]
+        self._blitter = _Blitter(fig, [[*curves, ax_g.yaxis, ax_d.yaxis], at_z])
+        self._blit_key = None
+
+    def to_png(self, dpi=80):
+        """The figure as PNG bytes, fast: only what changed since the last call is redrawn."""
+        self.figure()
+        key = (self.name, self.alpha)
+        if key != self._blit_key:  # new curves and y limits: redraw them too
+            self._blitter.invalidate(0)
+            self._blit_key = key
+        return self._blitter.png(dpi)
 
     def _update(self):
         zs = self.z_grid
@@ -193,8 +213,6 @@ def show_activation_explorer(name="sigmoid", z=1.0, alpha=0.1):
     """
     import ipywidgets as widgets
 
-    from nbcore.widgets._html import figure_to_png
-
     ex = ActivationExplorer(name, z, alpha)
     style = {"description_width": "initial"}
     dropdown = widgets.Dropdown(
@@ -226,7 +244,7 @@ def show_activation_explorer(name="sigmoid", z=1.0, alpha=0.1):
         ex.set(name=dropdown.value, z=z_slider.value, alpha=a_slider.value)
         a_slider.disabled = ex.name != "leaky_relu"
         readout.value = ex.readout()
-        image.value = figure_to_png(ex.figure(), dpi=80, close=False)
+        image.value = ex.to_png(dpi=80)
 
     for ctl in (dropdown, z_slider, a_slider):
         ctl.observe(refresh, names="value")

@@ -363,8 +363,8 @@ def backprop_stepper(stepper=None, *, start=0, dpi=80):
         widgets.jslink((slider, "value"), (readout_stack, "selected_index")),
     ]
     box = _StepperBox()([widgets.HBox([slider, play]), readout_stack, image_stack])
-    box.add_class("nbcore-kernel-free")
-    box.add_class("nbcore-scrubber")
+    for name in ("nbcore-kernel-free", "nbcore-scrubber", "nbcore-backprop-frames"):
+        box.add_class(name)
     box._nb_links, box._nb_n = links, stepper.n_steps + 1
     return box
 
@@ -384,10 +384,11 @@ def _StepperBox():
 def show_backprop_stepper(x=(1.0, 0.5), y=1.0, step=0):
     """The live stepper (needs a kernel): sliders for x1, x2, the target y and the step.
 
-    Controls have the classes ``nbcore-ctl-x1``, ``nbcore-ctl-x2``, ``nbcore-ctl-y`` and
-    ``nbcore-ctl-step``; the readout (class ``nbcore-readout``) shows
-    ``BackpropStepper((x1, x2), y).readout(step)``. Parameters and learning rate are those of
-    the running example.
+    Returns a box (CSS class ``nbcore-backprop-live``) with attributes ``controls`` (a dict
+    ``{"x1", "x2", "y", "step"}`` of the control widgets; each also has the CSS class
+    ``nbcore-ctl-<name>``), ``readout`` (an HTML widget with class ``nbcore-readout`` showing
+    ``BackpropStepper((x1, x2), y).readout(step)``), ``image`` and ``stepper`` (the logic).
+    Parameters and learning rate are those of the running example.
     """
     import ipywidgets as widgets
 
@@ -395,25 +396,33 @@ def show_backprop_stepper(x=(1.0, 0.5), y=1.0, step=0):
         raise ValueError(f"show_backprop_stepper: expected y = 0 or 1, got {y!r}")
     stepper = BackpropStepper(x, y)
     style = {"description_width": "initial"}
-    x1 = widgets.FloatSlider(value=x[0], min=-2, max=2, step=0.1, description="x1", style=style)
-    x2 = widgets.FloatSlider(value=x[1], min=-2, max=2, step=0.1, description="x2", style=style)
-    yt = widgets.ToggleButtons(options=[0.0, 1.0], value=float(y), description="target y")
-    st = widgets.IntSlider(value=step, min=0, max=stepper.n_steps, description="step")
-    for ctl, name in ((x1, "x1"), (x2, "x2"), (yt, "y"), (st, "step")):
+    controls = {
+        "x1": widgets.FloatSlider(x[0], min=-2, max=2, step=0.1, description="x1", style=style),
+        "x2": widgets.FloatSlider(x[1], min=-2, max=2, step=0.1, description="x2", style=style),
+        "y": widgets.ToggleButtons(options=[0.0, 1.0], value=float(y), description="target y"),
+        "step": widgets.IntSlider(step, min=0, max=stepper.n_steps, description="step"),
+    }
+    for name, ctl in controls.items():
         ctl.add_class(f"nbcore-ctl-{name}")
     readout = widgets.HTML()
     readout.add_class("nbcore-readout")
     image = widgets.Image(format="png")
+    cache = {}  # (x1, x2, y, step) -> PNG: revisiting a step costs nothing
 
     def update(change=None):
-        if change is not None and change["owner"] is not st:
-            stepper.set_input((x1.value, x2.value), yt.value)
-        readout.value = stepper.readout(st.value)
-        image.value = _png(stepper.draw(st.value), dpi=80)
+        x1, x2, yt, k = (controls[n].value for n in ("x1", "x2", "y", "step"))
+        if change is not None and change["owner"] is not controls["step"]:
+            stepper.set_input((x1, x2), yt)
+        readout.value = stepper.readout(k)
+        if (x1, x2, yt, k) not in cache:
+            cache[x1, x2, yt, k] = _png(stepper.draw(k), dpi=80)
+        image.value = cache[x1, x2, yt, k]
 
-    for ctl in (x1, x2, yt, st):
+    for ctl in controls.values():
         ctl.observe(update, names="value")
     update()
-    box = widgets.VBox([widgets.HBox([x1, x2, yt]), st, readout, image])
-    box.stepper = stepper  # for tests: the logic behind the picture
+    inputs = widgets.HBox([controls["x1"], controls["x2"], controls["y"]])
+    box = widgets.VBox([inputs, controls["step"], readout, image])
+    box.add_class("nbcore-backprop-live")
+    box.controls, box.readout, box.image, box.stepper = controls, readout, image, stepper
     return box

@@ -288,10 +288,13 @@ class LossExplorer:
     # ---- figure
     def _build_figure(self):
         from matplotlib.figure import Figure
+        from matplotlib.legend import Legend
 
-        fig = Figure(figsize=(9, 3.6))
+        fig = Figure(figsize=(9, 3.6))  # fixed margins: a layout engine would slow each draw
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.22)
         self.ax_loss, self.ax_fit = fig.subplots(1, 2)
         self.fig = fig
+        ax = self.ax_loss
         self._curves = {}
         for name, color, ls in [
             ("MSE", "#D55E00", "-"),
@@ -301,26 +304,35 @@ class LossExplorer:
             ("focal", "#E69F00", "-"),
             ("0-1", "#000000", ":"),
         ]:
-            (self._curves[name],) = self.ax_loss.plot([], [], color=color, ls=ls, label=name)
-        self._markers = self.ax_loss.scatter([], [], color="#CC79A7", zorder=4, s=30)
-        self.ax_loss.grid(alpha=0.3)
+            (self._curves[name],) = ax.plot([], [], color=color, ls=ls)
+        self._markers = ax.scatter([], [], color="#CC79A7", zorder=4, s=30)
+        ax.grid(alpha=0.3)
+        # one legend per kind, made once (a new legend per update would escape the blitter)
+        self._legends = {}
+        for kind, names, loc in [
+            (REGRESSION, ("MSE", "MAE", "Huber"), "upper center"),
+            (CLASSIFICATION, ("BCE", "focal", "0-1"), "upper right"),
+        ]:
+            handles = [self._curves[n] for n in names]
+            self._legends[kind] = Legend(ax, handles, list(names), loc=loc, fontsize=8)
+            ax.add_artist(self._legends[kind])
         # right panel: data and three lines
-        self._pts = self.ax_fit.scatter([], [], color="#000000", s=18, zorder=3, label="data")
-        self._out = self.ax_fit.scatter(
-            [], [], color="#CC79A7", marker="D", s=36, zorder=3, label="outlier"
-        )
+        fit = self.ax_fit
+        self._pts = fit.scatter([], [], color="#000000", s=18, zorder=3)
+        self._out = fit.scatter([], [], color="#CC79A7", marker="D", s=36, zorder=3)
         self._xs = np.array([-2.3, 2.3])
-        self._lines = {
-            n: self.ax_fit.plot([], [], color=_FIT_COLORS[n], label=n)[0] for n in FIT_NAMES
-        }
-        self.ax_fit.set(xlabel="x", ylabel="y", xlim=(-2.3, 2.3), ylim=(-1, 15))
-        self.ax_fit.grid(alpha=0.3)
-        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.22)
+        self._lines = {n: fit.plot([], [], color=_FIT_COLORS[n])[0] for n in FIT_NAMES}
+        handles = [self._pts, self._out, *self._lines.values()]
+        self._fit_legend = fit.legend(
+            handles, ["data", "outlier", *FIT_NAMES], loc="upper left", fontsize=8
+        )
+        fit.set(xlabel="x", ylabel="y", xlim=(-2.3, 2.3), ylim=(-1, 15))
+        fit.grid(alpha=0.3)
+        self._blitter, self._blit_key = None, None
 
     def _update_figure(self):
         ax = self.ax_loss
-        reg = self.kind == REGRESSION
-        if reg:
+        if self.kind == REGRESSION:
             grid = np.linspace(-4, 4, 201)
             curves = regression_curves(grid, self.delta)
             at = regression_curves(np.array([self.r]), self.delta)
@@ -339,29 +351,46 @@ class LossExplorer:
                 fontsize=10,
             )
         for name, line in self._curves.items():
-            visible = name in curves
-            line.set_visible(visible)
-            line.set_label(name if visible else "_hidden")
-            if visible:
+            line.set_visible(name in curves)
+            if name in curves:
                 line.set_data(grid, curves[name])
+        for kind, legend in self._legends.items():
+            legend.set_visible(kind == self.kind)
         self._markers.set_offsets(np.column_stack([np.full(len(at), x0), list(at.values())]))
-        ax.legend(loc="upper center" if reg else "upper right", fontsize=8)
         # right panel
         x, y = outlier_data(self.outlier)
         self._pts.set_offsets(np.column_stack([x[:-1], y[:-1]]))
         self._out.set_offsets(np.column_stack([x[-1:], y[-1:]]))
-        for name, line in self._lines.items():
+        texts = self._fit_legend.get_texts()[2:]
+        for (name, line), text in zip(self._lines.items(), texts, strict=True):
             w, b = self._fits[name]
             line.set_data(self._xs, w * self._xs + b)
-            line.set_label(f"{name}: slope {w:.2f}")
-        self.ax_fit.legend(loc="upper left", fontsize=8)
+            text.set_text(f"{name}: slope {w:.2f}")
         self.ax_fit.set_title(f"Line fits, outlier raised by {self.outlier:.1f}", fontsize=10)
 
     def png(self, dpi=72):
-        """The current figure as PNG bytes (the figure stays open for the next update)."""
-        from nbcore.widgets._html import figure_to_png
+        """The current figure as PNG bytes, fast: only what changed since the last call is drawn.
 
-        return figure_to_png(self.fig, dpi=dpi, close=False)
+        Three layers over a cached picture of the axes: the right panel (redrawn when the
+        outlier or δ changes), the left panel's curves and axes (when the kind, δ, α or γ
+        changes) and the markers with the legend (always; moving r or p redraws only these).
+        """
+        from nbcore.widgets.forward import _Blitter  # shared by the chapters' live widgets
+
+        if self._blitter is None:
+            loss, fit = self.ax_loss, self.ax_fit
+            right = [self._pts, self._out, *self._lines.values(), self._fit_legend, fit.title]
+            right += [fit.xaxis, fit.yaxis, *fit.spines.values()]
+            left = [*self._curves.values(), loss.title, loss.xaxis, loss.yaxis]
+            top = [self._markers, *self._legends.values(), *loss.spines.values()]
+            self._blitter = _Blitter(self.fig, [right, left, top])
+        key = ((self.outlier, self.delta), (self.kind, self.delta, self.alpha, self.gamma))
+        if self._blit_key is None or key[0] != self._blit_key[0]:
+            self._blitter.invalidate(0)
+        elif key[1] != self._blit_key[1]:
+            self._blitter.invalidate(1)
+        self._blit_key = key
+        return self._blitter.png(dpi)
 
     def __repr__(self):
         args = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.CONTROLS)
@@ -445,4 +474,5 @@ def show_loss_explorer(**defaults):
     box.controls = controls
     box.readout = readout
     box.add_class("nbcore-live-widget")
+    box.add_class("nbcore-loss-explorer")  # root selector for the live browser tests
     return box

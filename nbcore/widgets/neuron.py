@@ -25,6 +25,8 @@ Introduced in chapter 1 (The neuron).
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 
 from nbcore import activations as F
@@ -110,6 +112,10 @@ class NeuronExplorer:
         A Boolean function of :data:`GATES` (e.g. ``"AND"``) whose truth table is drawn on the
         four corners (0, 0), (0, 1), (1, 0), (1, 1), and checked against the neuron's class
         :math:`[z > 0]` there; None shows no target.
+    panel : bool, default True
+        Draw the truth table, the formula and the probe's numbers as text beside the plane
+        (for pictures that must stand alone: scrubber frames, static figures). The live widget
+        shows these as HTML instead, and its smaller figure redraws faster.
 
     Notes
     -----
@@ -131,11 +137,13 @@ class NeuronExplorer:
     'At x = (1, 1): z = 1.00·1 + 1.00·1 - 1.50 = 0.5000, a = g(z) = step(0.5000) = 1.0000'
     """
 
-    def __init__(self, w1=1.0, w2=1.0, b=-1.5, g="sigmoid", target=None):
+    def __init__(self, w1=1.0, w2=1.0, b=-1.5, g="sigmoid", target=None, *, panel=True):
+        self.panel = bool(panel)
         self.w1 = self.w2 = self.b = 0.0
         self.g = "sigmoid"
         self.target = None
         self._fig = None
+        self._blitter, self._blit_key = None, None
         self.update(w1=w1, w2=w2, b=b, g=g, target=target)
 
     # ---- the controls ------------------------------------------------------------------------
@@ -262,11 +270,14 @@ class NeuronExplorer:
         return "\n".join(rows)
 
     def summary(self) -> str:
-        """One line: the function computed on the corners, and the score against the target."""
-        text = f"On the corners the neuron computes {self.gate()}"
+        """The function computed on the corners, the score against the target, and a note
+        when w = (0, 0); the parts are separated by "; "."""
+        parts = [f"On the corners: {self.gate()}"]
         if self.target is not None:
-            text += f"; it matches {self.target} on {self.score()} of 4 rows"
-        return text
+            parts.append(f"matches {self.target} on {self.score()} of 4 rows")
+        if self.w1 == 0 and self.w2 == 0:
+            parts.append("w = (0, 0): no line, z = b everywhere")
+        return "; ".join(parts)
 
     # ---- the figure --------------------------------------------------------------------------
     def _limits(self, A):
@@ -296,9 +307,16 @@ class NeuronExplorer:
         xx, yy = np.meshgrid(xs, xs)
         self._grid = np.column_stack([xx.ravel(), yy.ravel()])
 
-        fig = Figure(figsize=(7.6, 4.2))
-        ax = fig.add_axes((0.08, 0.27, 0.37, 0.64))
-        cax = fig.add_axes((0.465, 0.27, 0.013, 0.64))
+        if self.panel:  # text panel on the right, formula and probe below
+            fig = Figure(figsize=(7.6, 4.2))
+            ax = fig.add_axes((0.08, 0.27, 0.37, 0.64))
+            cax = fig.add_axes((0.465, 0.27, 0.013, 0.64))
+            legend_at = (1.42, 0.36)
+        else:  # the plane, its colour scale and the legend only
+            fig = Figure(figsize=(6.2, 3.6))
+            ax = fig.add_axes((0.11, 0.13, 0.45, 0.79))
+            cax = fig.add_axes((0.575, 0.13, 0.015, 0.79))
+            legend_at = (1.3, 1.0)
         # the middle of RdBu (blue = low, red = high; colour-blind safe), lighter at the ends
         # so that the points and the line stay visible on top
         cmap = ListedColormap(colormaps["RdBu_r"](np.linspace(0.12, 0.88, 256)))
@@ -325,7 +343,7 @@ class NeuronExplorer:
             width=0.012,
             label="w (points to z > 0)",
         )
-        ax.scatter(
+        self._corners = ax.scatter(
             X_TRUTH[:, 0], X_TRUTH[:, 1], s=60, facecolors="white", edgecolors="black", zorder=3
         )
         self._targets = [
@@ -341,7 +359,7 @@ class NeuronExplorer:
             )
             for k in (0, 1)
         ]
-        ax.scatter(
+        self._probe_ring = ax.scatter(
             [PROBE[0]],
             [PROBE[1]],
             s=260,
@@ -353,14 +371,17 @@ class NeuronExplorer:
         )
         ax.set(xlim=(lo, hi), ylim=(lo, hi), xlabel="$x_1$", ylabel="$x_2$")
         self._legend = ax.legend(
-            loc="upper left", bbox_to_anchor=(1.42, 0.36), fontsize=8.5, frameon=False
+            loc="upper left", bbox_to_anchor=legend_at, fontsize=8.5, frameon=False
         )
-        self._ax = ax
+        self._ax, self._cax = ax, cax
         self._title = ax.set_title("")
-        self._table = fig.text(0.6, 0.91, "", family="monospace", fontsize=8.3, va="top")
-        self._summary = fig.text(0.6, 0.62, "", fontsize=9.5, va="top")
-        self._formula = fig.text(0.08, 0.10, "", fontsize=9.5)
-        self._probe = fig.text(0.08, 0.03, "", fontsize=9)
+        self._texts = []
+        if self.panel:
+            self._table = fig.text(0.6, 0.91, "", family="monospace", fontsize=8.3, va="top")
+            self._summary = fig.text(0.6, 0.62, "", fontsize=9.5, va="top")
+            self._formula = fig.text(0.08, 0.10, "", fontsize=9.5)
+            self._probe = fig.text(0.08, 0.03, "", fontsize=9)
+            self._texts = [self._table, self._summary, self._formula, self._probe]
         self._fig = fig
         self._draw()
 
@@ -393,16 +414,44 @@ class NeuronExplorer:
         for row in (2, 3):
             self._legend.legend_handles[row].set_visible(self.target is not None)
             self._legend.get_texts()[row].set_visible(self.target is not None)
-        self._title.set_text(f"a = {self.g}(z) over the input plane")
-        self._table.set_text(self.table())
-        summary = f"On the corners: {self.gate()}"
-        if self.target is not None:
-            summary += f"\nmatches {self.target} on {self.score()} of 4 rows"
-        if line is None:
-            summary += "\nw = (0, 0): no line, z = b everywhere"
-        self._summary.set_text(summary)
-        self._formula.set_text(self.formula)
-        self._probe.set_text(self.readout.replace(", a = ", ",\n    a = ", 1))
+        self._title.set_text(f"output a = {self.g}(z)")
+        if self.panel:
+            self._table.set_text(self.table())
+            self._summary.set_text(self.summary().replace("; ", "\n"))
+            self._formula.set_text(self.formula)
+            self._probe.set_text(self.readout.replace(", a = ", ",\n    a = ", 1))
+
+    def to_png(self, dpi=90):
+        """The figure as PNG bytes, fast: only what changed since the last call is redrawn.
+
+        The live widget calls this on every change of a control. The axes, ticks, labels and
+        the legend are drawn once and kept as a picture; each call draws only the output
+        surface, the line, the points and the texts on top of it (see ``_Blitter`` in
+        :mod:`nbcore.widgets.forward`). Without the text panel (``panel=False``, the live
+        widget's figure) the picture is pixel for pixel the same as a full draw's.
+        """
+        from nbcore.widgets.forward import _Blitter
+
+        fig = self.figure
+        if self._blitter is None:
+            ax = self._ax
+            often = [
+                self._im,
+                self._line,
+                self._arrow,
+                self._corners,
+                *self._targets,
+                self._probe_ring,
+                *ax.spines.values(),
+                self._cax.yaxis,  # the colour scale changes with g (and with b for identity)
+                *self._texts,
+            ]
+            self._blitter = _Blitter(fig, [[self._title, self._legend], often])
+        key = (self.g, self.target)  # the title and the legend depend on these only
+        if key != self._blit_key:
+            self._blitter.invalidate(0)
+            self._blit_key = key
+        return self._blitter.png(dpi)
 
     def __repr__(self):
         return (
@@ -447,13 +496,12 @@ def neuron_explorer(w1=1.0, w2=1.0, b=-1.5, g="sigmoid", target="AND", *, dpi=90
     NeuronExplorerWidget (an ``ipywidgets.VBox``)
         With attributes ``explorer`` (the :class:`NeuronExplorer`), ``controls`` (a dict
         ``{"w1", "w2", "b", "g", "target"}`` of the control widgets; each also has the CSS class
-        ``nbcore-ctl-<name>``), ``readout`` (the HTML widget) and ``image``.
+        ``nbcore-ctl-<name>``), ``readout`` (the HTML widget), ``image`` (the figure) and
+        ``details`` (HTML: the formula, the truth table and the summary).
     """
     import ipywidgets as widgets
 
-    from nbcore.widgets._html import figure_to_png
-
-    explorer = NeuronExplorer(w1=w1, w2=w2, b=b, g=g, target=target)
+    explorer = NeuronExplorer(w1=w1, w2=w2, b=b, g=g, target=target, panel=False)
     style = {"description_width": "2.5em"}
     layout = widgets.Layout(width="300px")
 
@@ -494,11 +542,17 @@ def neuron_explorer(w1=1.0, w2=1.0, b=-1.5, g="sigmoid", target="AND", *, dpi=90
     image = widgets.Image(format="png")
     readout = widgets.HTML()
     readout.add_class("nbcore-readout")
+    details = widgets.HTML()  # the formula, the truth table and the summary
 
     def refresh(_change=None):
         explorer.update(**{name: c.value for name, c in controls.items()})
-        image.value = figure_to_png(explorer.figure, dpi=dpi, close=False)
-        readout.value = f"<code>{explorer.readout}</code>"
+        image.value = explorer.to_png(dpi=dpi)
+        readout.value = f"<code>{html.escape(explorer.readout)}</code>"
+        details.value = (
+            f"<code>{html.escape(explorer.formula)}</code>"
+            f"<pre>{html.escape(explorer.table())}</pre>"
+            f"<p>{html.escape(explorer.summary()).replace('; ', '<br>')}</p>"
+        )
 
     for control in controls.values():
         control.observe(refresh, names="value")
@@ -508,11 +562,12 @@ def neuron_explorer(w1=1.0, w2=1.0, b=-1.5, g="sigmoid", target="AND", *, dpi=90
             widgets.HBox([controls["w1"], controls["w2"], controls["b"]]),
             widgets.HBox([controls["g"], controls["target"]]),
             readout,
-            image,
+            widgets.HBox([image, details]),
         ]
     )
     box.add_class("nbcore-neuron-explorer")
     box.explorer, box.controls, box.readout, box.image = explorer, controls, readout, image
+    box.details = details
     return box
 
 

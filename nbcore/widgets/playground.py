@@ -16,7 +16,7 @@ Training is exactly::
 
 on the data of :func:`make_dataset`, and the readout is computed after each epoch on the whole
 training and test sets, so :func:`train_reference` (one ``nc.train`` call) reproduces every
-number the widget shows.
+number the widget shows (as long as the run does not diverge).
 
 Introduced in chapter 8 (Training a network end to end).
 """
@@ -234,6 +234,7 @@ class Playground:
         self.loss_fn = nc.BCEWithLogitsLoss()
         self._shuffle_rng = np.random.default_rng(c["seed"] + 1)
         self.epoch = 0
+        self._blown_up = False
         self.history = {"loss": [], "test_loss": [], "train_accuracy": [], "test_accuracy": []}
         self._record()
         if self._figure:
@@ -244,7 +245,9 @@ class Playground:
     def step(self, n_epochs=1):
         """Train ``n_epochs`` more epochs (mini-batch SGD via ``nc.train``); returns the state.
 
-        A diverged run (loss inf or nan) stops training; ``state()["diverged"]`` is then True.
+        A run that diverges (a weight or the loss becomes inf or nan; nbcore then refuses the
+        NaN input of the next layer) stops: ``state()["diverged"]`` is True and the loss and
+        accuracies read nan.
         """
         if isinstance(n_epochs, bool) or not isinstance(n_epochs, (int, np.integer)):
             raise TypeError(f"Playground.step: expected n_epochs an int, got {n_epochs!r}")
@@ -253,33 +256,48 @@ class Playground:
         for _ in range(int(n_epochs)):
             if self.diverged:
                 break
-            with np.errstate(all="ignore"):
-                nc.train(
-                    self.model,
-                    self.loss_fn,
-                    self.optimizer,
-                    self.X_train,
-                    self.Y_train,
-                    epochs=1,
-                    batch_size=self.config["batch_size"],
-                    rng=self._shuffle_rng,
-                    progress=False,
-                )
-                self.epoch += 1
-                self._record()
+            try:
+                with np.errstate(all="ignore"):
+                    nc.train(
+                        self.model,
+                        self.loss_fn,
+                        self.optimizer,
+                        self.X_train,
+                        self.Y_train,
+                        epochs=1,
+                        batch_size=self.config["batch_size"],
+                        rng=self._shuffle_rng,
+                        progress=False,
+                    )
+            except ValueError as e:  # nbcore refuses NaN / inf inputs: the weights blew up
+                if "NaN" not in str(e) and "inf" not in str(e):
+                    raise
+                self._blown_up = True
+            self.epoch += 1
+            self._record()
         if self._figure:
             self.update_figure()
         return self.state()
 
     @property
     def diverged(self):
-        """True when the training loss is no longer finite."""
-        return not np.isfinite(self.history["loss"][-1])
+        """True when the training loss is no longer finite (the run diverged)."""
+        return self._blown_up or not np.isfinite(self.history["loss"][-1])
+
+    def _weights_finite(self):
+        return all(np.all(np.isfinite(p.data)) for p in self.model.parameters())
 
     def _record(self):
-        with np.errstate(all="ignore"):
-            loss, acc = _metrics(self.model, self.loss_fn, self.X_train, self.Y_train)
-            test_loss, test_acc = _metrics(self.model, self.loss_fn, self.X_test, self.Y_test)
+        loss = test_loss = acc = test_acc = float("nan")
+        if not self._blown_up and self._weights_finite():
+            try:
+                with np.errstate(all="ignore"):
+                    loss, acc = _metrics(self.model, self.loss_fn, self.X_train, self.Y_train)
+                    test_loss, test_acc = _metrics(
+                        self.model, self.loss_fn, self.X_test, self.Y_test
+                    )
+            except ValueError:  # an overflow to inf inside the network: diverged
+                loss = test_loss = acc = test_acc = float("nan")
         for key, value in zip(
             ("loss", "test_loss", "train_accuracy", "test_accuracy"),
             (loss, test_loss, acc, test_acc),
@@ -313,8 +331,11 @@ class Playground:
 
     def probability(self, X):
         """P(class 1) predicted for points X of shape (n, 2) (in standardised coordinates)."""
-        with np.errstate(all="ignore"):
-            return nc.sigmoid(self.model.predict(X)[:, 0])
+        try:
+            with np.errstate(all="ignore"):
+                return nc.sigmoid(self.model.predict(X)[:, 0])
+        except ValueError:  # the weights diverged to inf or nan
+            return np.full(X.shape[0], np.nan)
 
     # ------------------------------------------------------------------ figure
     def _draw_data(self):
@@ -543,10 +564,11 @@ def show_playground(**config):
             w.layout = lay
     readout = widgets.HTML(pg.readout())
     readout.add_class("nbcore-readout")
-    image = widgets.Image(value=pg.to_png(), format="png")
+    pg.fig.set_dpi(72)
+    image = widgets.Image(value=_palette_png(pg.fig), format="png")
 
     def redraw():
-        image.value = pg.to_png()
+        image.value = _palette_png(pg.fig)
         readout.value = pg.readout()
 
     keys = {"dataset": "dataset", "depth": "depth", "width": "width", "activation": "activation"}

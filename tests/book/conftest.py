@@ -84,24 +84,36 @@ class PageVisit:
         self.failed: list[str] = []  # local responses >= 400 or failed requests
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def open_page(browser, server):
-    """``open_page("book/01_neuron")`` loads that page and waits for MathJax and widgets."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    visits = []
+    """``open_page("book/01_neuron")`` loads that page and waits for MathJax and widgets.
 
-    def _open(page_path: str) -> PageVisit:
+    A page is loaded once per session and kept open (the chapter tests look at the same page
+    twice); ``open_page(path, fresh=True)`` loads it again.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    cache: dict[str, PageVisit] = {}
+
+    def _open(page_path: str, fresh: bool = False) -> PageVisit:
+        if page_path in cache and not fresh:
+            return cache[page_path]
+        if page_path in cache:
+            cache.pop(page_path).page.close()
         page = context.new_page()
         visit = PageVisit(page, f"{server}/{page_path}.html")
 
-        def route(r):
-            if urlparse(r.request.url).hostname == "127.0.0.1":
-                r.continue_()
-            else:
-                visit.external.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
+        # Requests to other hosts cannot leave the browser (--host-resolver-rules, see
+        # CHROMIUM_ARGS) and are recorded here. (Playwright's page.route would do the same but
+        # disables the HTTP cache, which makes every page load all of MathJax again.)
+        page.on(
+            "request",
+            lambda r: (
+                visit.external.append(r.url)
+                if r.url.startswith(("http:", "https:", "ws:", "wss:"))
+                and urlparse(r.url).hostname != "127.0.0.1"
+                else None
+            ),
+        )
         page.on(
             "console",
             lambda m: visit.console_errors.append(m.text) if m.type == "error" else None,
@@ -136,7 +148,7 @@ def open_page(browser, server):
             )
         page.evaluate("async () => { await document.fonts.ready; }")
         page.wait_for_timeout(200)
-        visits.append(visit)
+        cache[page_path] = visit
         return visit
 
     yield _open

@@ -85,6 +85,7 @@ def _move_slider(pg, box):
 def test_chapter_widgets_work_or_fall_back(open_page, page):
     visit = open_page(page)
     pg = visit.page
+    n_errors = len(visit.console_errors)
     # Every control belongs to a kernel-free widget: no dead controls.
     dead = pg.evaluate(
         f"""() => Array.from(document.querySelectorAll({CONTROLS!r}))
@@ -112,6 +113,8 @@ def test_chapter_widgets_work_or_fall_back(open_page, page):
             ".every(e => e.complete && e.naturalWidth > 0)"
         )
         assert visible_imgs, f"{page}: widget {i} shows a broken image"
+    new_errors = visit.console_errors[n_errors:]
+    assert not new_errors, f"{page}: JavaScript errors while using the widgets: {new_errors}"
     # Live widgets: a static figure and this page's Binder link instead.
     stem = Path(page).name
     fallbacks = pg.locator(".nbcore-widget-fallback")

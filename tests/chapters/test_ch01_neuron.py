@@ -416,6 +416,35 @@ def test_explorer_figure_is_updated_not_recreated():
     plt.close("all")
 
 
+def test_fast_png_is_the_full_drawing():
+    """The live widget's blitted PNG shows exactly what a full draw shows."""
+    import io
+
+    from PIL import Image
+
+    from nbcore.widgets._html import figure_to_png
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+    ex = NeuronExplorer(target="AND", panel=False)
+    assert not ex.figure.texts  # no text panel: the live widget shows it as HTML
+    for change in [
+        {},
+        {"b": 0.3},
+        {"g": "identity"},
+        {"w1": -2, "target": "XOR"},
+        {"w1": 0, "w2": 0},
+        {"g": "tanh", "target": None},
+        {"w2": 1.7},
+    ]:
+        ex.update(**change)
+        fast = pixels(ex.to_png(dpi=90))
+        full = pixels(figure_to_png(ex.figure, dpi=90, close=False))
+        assert np.array_equal(fast, full), change
+    plt.close("all")
+
+
 # ------------------------------------------------------------------ the widgets
 def test_live_widget_controls_and_readout():
     ui = neuron_explorer()
@@ -445,6 +474,7 @@ def test_live_widget_controls_and_readout():
     assert ui.explorer.score() == sum(
         int(c == t) for c, t in zip(ui.explorer.classes(), GATES["XOR"], strict=True)
     )
+    assert "matches XOR on" in ui.details.value and "<pre>" in ui.details.value
     ui.controls["target"].value = "none"
     assert ui.explorer.target is None
     plt.close("all")

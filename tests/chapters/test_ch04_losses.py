@@ -275,6 +275,34 @@ class TestLossExplorer:
     def test_png(self):
         assert W.LossExplorer().png()[:4] == b"\x89PNG"
 
+    def test_fast_png_matches_a_full_draw(self):
+        import io
+
+        from PIL import Image
+
+        from nbcore.widgets._html import figure_to_png
+
+        def pixels(png):
+            return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+        fast, full = W.LossExplorer(), W.LossExplorer()
+        fast.png()
+        for controls in [
+            {"r": -3.0},
+            {"delta": 2.0},
+            {"kind": "classification"},
+            {"p": 0.8},
+            {"gamma": 0.5},
+            {"outlier": 11.0},
+            {"kind": "regression"},
+            {"r": 0.2},
+        ]:
+            fast.set(**controls)
+            full.set(**controls)
+            a = pixels(fast.png())
+            b = pixels(figure_to_png(full.fig, dpi=72, close=False))
+            assert a.shape == b.shape and np.abs(a - b).max() <= 2, controls
+
 
 def test_live_widget_controls_drive_the_readout():
     pytest.importorskip("ipywidgets")

@@ -550,7 +550,7 @@ def test_kernel_free_widget_structure():
 
     box = backprop_stepper()
     assert repr(box) == "BackpropStepperWidget(frames=18)"
-    assert "nbcore-kernel-free" in box._dom_classes
+    assert {"nbcore-kernel-free", "nbcore-backprop-frames"} <= set(box._dom_classes)
     controls, readouts, frames = box.children
     slider, play = controls.children
     assert isinstance(slider, widgets.IntSlider) and "nbcore-ctl-step" in slider._dom_classes
@@ -572,15 +572,41 @@ def test_kernel_free_widget_structure():
 
 def test_live_widget_controls_update_the_readout():
     box = show_backprop_stepper(step=10)
-    (x1, x2, yt), st, readout, image = box.children[0].children, *box.children[1:]
+    assert "nbcore-backprop-live" in box._dom_classes
+    controls, readout = box.controls, box.readout
+    assert set(controls) == {"x1", "x2", "y", "step"}
     assert "nbcore-readout" in readout._dom_classes
-    for ctl, name in ((x1, "x1"), (x2, "x2"), (yt, "y"), (st, "step")):
+    for name, ctl in controls.items():
         assert f"nbcore-ctl-{name}" in ctl._dom_classes
     assert readout.value == BackpropStepper().readout(10)
-    first_png, fig = bytes(image.value), box.stepper.fig
-    x1.value, x2.value, yt.value = -1.0, 2.0, 0.0
-    st.value = 6
+    first_png, fig = bytes(box.image.value), box.stepper.fig
+    controls["x1"].value = -1.0
+    controls["x2"].value = 2.0
+    controls["y"].value = 0.0
+    controls["step"].value = 6
     assert readout.value == BackpropStepper((-1.0, 2.0), 0.0).readout(6)
-    assert bytes(image.value) != first_png and box.stepper.fig is fig
+    assert bytes(box.image.value) != first_png and box.stepper.fig is fig
+    controls["step"].value = 11  # the readout's numbers are nbcore's
+    dW1 = [float(t) for t in readout.value.split(" = ")[-1].replace("(", " ").replace(")", " ")
+           .replace(",", " ").split()]  # fmt: skip
+    model = nc.Sequential(nc.Dense(2, 3), nc.Sigmoid(), nc.Dense(3, 1), nc.Sigmoid())
+    for p, k in zip(model.parameters(), ("W1", "b1", "W2", "b2"), strict=True):
+        p.data[...] = RUNNING_EXAMPLE[k]
+    loss = nc.BCELoss()
+    loss(model(np.array([[-1.0, 2.0]])), np.array([[0.0]]))
+    model.backward(loss.backward())
+    np.testing.assert_allclose(dW1, model[0].W.grad.ravel(), atol=5e-5)
     with pytest.raises(ValueError, match="expected y = 0 or 1"):
         show_backprop_stepper(y=0.5)
+
+
+def test_live_widget_update_time():
+    import time
+
+    box = show_backprop_stepper()
+    times = []
+    for v in np.linspace(-2, 2, 6):
+        t0 = time.process_time()
+        box.controls["x1"].value = float(v)
+        times.append(time.process_time() - t0)
+    assert np.median(times) < 0.5  # one redraw of the graph (about 0.1 s)

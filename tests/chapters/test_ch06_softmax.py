@@ -249,6 +249,25 @@ class TestSoftmaxExplorer:
     def test_png(self):
         assert W.SoftmaxExplorer().png()[:4] == b"\x89PNG"
 
+    def test_fast_png_matches_a_full_draw(self):
+        import io
+
+        from PIL import Image
+
+        from nbcore.widgets._html import figure_to_png
+
+        def pixels(png):
+            return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+        fast, full = W.SoftmaxExplorer(), W.SoftmaxExplorer()
+        fast.png()
+        for controls in [{"z0": -2.0}, {"T": 0.3}, {"target": 2}, {"z2": 4.5}, {"target": 0}]:
+            fast.set(**controls)
+            full.set(**controls)
+            a = pixels(fast.png())
+            b = pixels(figure_to_png(full.fig, dpi=72, close=False))
+            assert a.shape == b.shape and np.abs(a - b).max() <= 2, controls
+
 
 def test_live_widget_controls_drive_the_readout():
     pytest.importorskip("ipywidgets")

@@ -3,7 +3,9 @@
 To cover a new widget, add one ``LiveCase``: the notebook, the control (its CSS class is
 ``nbcore-ctl-<control>``), the value to type into it (sliders) or select (dropdowns), a regular
 expression that picks the number out of the widget's ``nbcore-readout`` text, and the value that
-nbcore computes independently for the new setting.
+nbcore computes independently for the new setting. Each notebook is opened and run once, and
+its cases are applied in the order listed, so a later case sees the settings of the earlier
+ones.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ CASES = [
         "activation",
         "tanh",
         r"g'\(z\) = ([-\d.e+]+)",
-        lambda: float(nc.tanh_grad(1.0)),
+        lambda: float(nc.tanh_grad(-2.0)),  # z is still -2 from the case above
         root=".nbcore-activation-explorer",
     ),
 ]

@@ -51,8 +51,11 @@ def _unexplained(messages):
     return [m for m in messages if not any(re.search(p, m) for p, _ in KNOWN_CONSOLE_ERRORS)]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_widget_control_updates_readout(case, lab, chromium):
+NOTEBOOKS = list(dict.fromkeys(c.notebook for c in CASES))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.split(".")[0] for n in NOTEBOOKS])
+def test_widget_controls_update_readouts(notebook, lab, chromium):
     base, token = lab
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -69,47 +72,56 @@ def test_widget_control_updates_readout(case, lab, chromium):
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: console.append(f"page error: {e}"))
     try:
-        page.goto(f"{base}/lab/tree/{case.notebook}?token={token}")
-        page.wait_for_function(
-            "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-            " return !!(w && w.sessionContext && w.sessionContext.isReady"
-            " && w.sessionContext.session && w.sessionContext.session.kernel"
-            " && w.sessionContext.session.kernel.status === 'idle'); }",
-            timeout=90_000,
-        )
-        page.evaluate(
-            "async () => { const c = window.jupyterapp.commands;"
-            " await c.execute('notebook:clear-all-cell-outputs');"
-            " await c.execute('notebook:run-all-cells'); }"
-        )
-        page.wait_for_function(ALL_RAN, timeout=180_000, polling=500)
-        errors = page.evaluate(ERRORS)
-        assert not errors, f"{case.notebook}: cells raised {errors}"
-
-        scope = page.locator(case.root).first if case.root else page
-        readout = scope.locator(".nbcore-readout").first
-        control = scope.locator(f".nbcore-ctl-{case.control}").first
-        control.scroll_into_view_if_needed()
-        before = readout.inner_text()
-        select = control.locator("select")
-        if select.count():
-            select.select_option(str(case.value))
-        else:  # a slider: type the value into its readout and press Enter, as a reader can
-            box = control.locator(".widget-readout")
-            box.click()
-            page.keyboard.press("Control+A")
-            page.keyboard.type(str(case.value))
-            page.keyboard.press("Enter")
-        page.wait_for_function(
-            "([el, old]) => el.innerText !== old",
-            arg=[readout.element_handle(), before],
-            timeout=20_000,
-        )
-        text = readout.inner_text()
-        match = re.search(case.pattern, text)
-        assert match, f"readout {text!r} does not match {case.pattern!r}"
-        assert float(match.group(1)) == pytest.approx(case.expected(), abs=case.tol), text
+        run_all(page, f"{base}/lab/tree/{notebook}?token={token}")
+        for case in [c for c in CASES if c.notebook == notebook]:
+            check_case(page, case)
         assert not external, f"requests to other hosts: {external}"
         assert not _unexplained(console), f"console errors: {_unexplained(console)}"
     finally:
         context.close()
+
+
+def run_all(page, url):
+    """Open the notebook, wait for its kernel, clear the saved outputs and run every cell."""
+    page.goto(url)
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        " return !!(w && w.sessionContext && w.sessionContext.isReady"
+        " && w.sessionContext.session && w.sessionContext.session.kernel"
+        " && w.sessionContext.session.kernel.status === 'idle'); }",
+        timeout=90_000,
+    )
+    page.evaluate(
+        "async () => { const c = window.jupyterapp.commands;"
+        " await c.execute('notebook:clear-all-cell-outputs');"
+        " await c.execute('notebook:run-all-cells'); }"
+    )
+    page.wait_for_function(ALL_RAN, timeout=180_000, polling=500)
+    errors = page.evaluate(ERRORS)
+    assert not errors, f"cells raised {errors}"
+
+
+def check_case(page, case):
+    """Move one control as a reader would and compare the readout with nbcore's value."""
+    scope = page.locator(case.root).first if case.root else page
+    readout = scope.locator(".nbcore-readout").first
+    control = scope.locator(f".nbcore-ctl-{case.control}").first
+    control.scroll_into_view_if_needed()
+    before = readout.inner_text()
+    select = control.locator("select")
+    if select.count():
+        select.select_option(str(case.value))
+    else:  # a slider: type the value into its readout and press Enter, as a reader can
+        control.locator(".widget-readout").click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(str(case.value))
+        page.keyboard.press("Enter")
+    page.wait_for_function(
+        "([el, old]) => el.innerText !== old",
+        arg=[readout.element_handle(), before],
+        timeout=20_000,
+    )
+    text = readout.inner_text()
+    match = re.search(case.pattern, text)
+    assert match, f"{case.id}: readout {text!r} does not match {case.pattern!r}"
+    assert float(match.group(1)) == pytest.approx(case.expected(), abs=case.tol), (case.id, text)

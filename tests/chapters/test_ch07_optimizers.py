@@ -1,0 +1,489 @@
+"""Chapter 7 (Optimizers): exercise checkers, the optimizer race's logic and its widgets."""
+
+import math
+
+import numpy as np
+import pytest
+
+import nbcore as nc
+from nbcore.exercises.ch07 import (
+    adam_reference,
+    check_adagrad_step,
+    check_adam_steps,
+    check_lr_threshold,
+    check_momentum_step,
+    lr_threshold,
+)
+from nbcore.widgets.optimizers import (
+    OPTIMIZER_NAMES,
+    SCRUBBER_STEPS,
+    SURFACES,
+    OptimizerRace,
+    RaceFrames,
+    make_optimizer,
+    race,
+    race_readout,
+)
+
+NONSENSE = [None, "0.9", [1, 2, 3], object(), float("nan"), True, {"a": 1}]
+
+
+def assert_mistake(feedback, tag):
+    assert not feedback, feedback
+    assert feedback.mistake == tag, (feedback.mistake, feedback.message)
+    assert str(feedback).startswith("Not yet")
+
+
+# ============================================================================ the hand example
+def test_hand_example_numbers():
+    """The chapter's two-step example (theta0 = 1, g = 0.5 then 0.3), to the printed digits."""
+
+    def two(opt, p):
+        out = []
+        for g in (0.5, 0.3):
+            p.grad[:] = g
+            opt.step()
+            out.append(p.data[0])
+        return np.array(out)
+
+    p = nc.Parameter(np.array([1.0]))
+    assert np.allclose(two(nc.SGD([p], lr=0.1), p), [0.95, 0.92])
+    p = nc.Parameter(np.array([1.0]))
+    assert np.allclose(two(nc.SGD([p], lr=0.1, momentum=0.9), p), [0.95, 0.875])
+    p = nc.Parameter(np.array([1.0]))
+    assert np.allclose(two(nc.SGD([p], lr=0.1, momentum=0.9, nesterov=True), p), [0.905, 0.8075])
+    p = nc.Parameter(np.array([1.0]))
+    assert np.allclose(two(nc.AdaGrad([p], lr=0.1), p), [0.9, 0.8485504], atol=5e-8)
+    p = nc.Parameter(np.array([1.0]))
+    assert np.allclose(two(nc.RMSprop([p], lr=0.01), p), [0.90000002, 0.8483603], atol=5e-8)
+    p = nc.Parameter(np.array([1.0]))
+    assert np.allclose(two(nc.Adam([p], lr=0.1), p), [0.9, 0.8042510], atol=5e-8)
+
+
+def test_hand_example_matches_torch():
+    torch = pytest.importorskip("torch")
+    cases = [
+        (nc.SGD, torch.optim.SGD, {"lr": 0.1, "momentum": 0.9}),
+        (nc.SGD, torch.optim.SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+        (nc.AdaGrad, torch.optim.Adagrad, {"lr": 0.1}),
+        (nc.RMSprop, torch.optim.RMSprop, {"lr": 0.01}),
+        (nc.Adam, torch.optim.Adam, {"lr": 0.1}),
+    ]
+    for ours, theirs, kw in cases:
+        p = nc.Parameter(np.array([1.0]))
+        w = torch.tensor([1.0], dtype=torch.float64, requires_grad=True)
+        a, b = ours([p], **kw), theirs([w], **kw)
+        for g in (0.5, 0.3):
+            p.grad[:] = g
+            a.step()
+            w.grad = torch.tensor([g], dtype=torch.float64)
+            b.step()
+            assert np.isclose(p.data[0], w.item(), rtol=1e-12), (ours, kw)
+
+
+def test_sklearn_folded_adam_differs_only_through_eps():
+    """scikit-learn's Adam (folded correction) equals PyTorch's rule with eps replaced by
+    eps / sqrt(1 - beta2^t), and nc.Adam exactly when eps = 0."""
+    sk = pytest.importorskip("sklearn.neural_network._stochastic_optimizers")
+    grads = np.random.default_rng(3).normal(0.2, 1.0, size=30)
+
+    def sklearn_path(eps):
+        theta = np.array([0.0])
+        opt = sk.AdamOptimizer([theta], learning_rate_init=0.01, epsilon=eps)
+        out = []
+        for g in grads:
+            opt.update_params([theta], [np.array([g])])
+            out.append(theta[0])
+        return np.array(out)
+
+    def pytorch_rule(eps_of_t):  # Adam with bias correction and eps outside sqrt(v_hat)
+        theta, m, v, out = 0.0, 0.0, 0.0, []
+        for t, g in enumerate(grads, start=1):
+            m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+            m_hat, v_hat = m / (1 - 0.9**t), v / (1 - 0.999**t)
+            theta -= 0.01 * m_hat / (np.sqrt(v_hat) + eps_of_t(t))
+            out.append(theta)
+        return np.array(out)
+
+    def nbcore_path(eps):
+        p = nc.Parameter(np.array([0.0]))
+        opt, out = nc.Adam([p], lr=0.01, eps=eps), []
+        for g in grads:
+            p.grad[:] = g
+            opt.step()
+            out.append(p.data[0])
+        return np.array(out)
+
+    assert np.allclose(sklearn_path(0.0), nbcore_path(0.0), rtol=1e-12, atol=1e-15)
+    for eps in (1e-8, 0.1):
+        rescaled = pytorch_rule(lambda t, eps=eps: eps / math.sqrt(1 - 0.999**t))
+        assert np.allclose(sklearn_path(eps), rescaled, rtol=1e-12, atol=1e-15)
+        assert np.allclose(pytorch_rule(lambda t, eps=eps: eps), nbcore_path(eps), rtol=1e-12)
+    assert np.abs(sklearn_path(1e-8) - nbcore_path(1e-8)).max() < 1e-8
+    assert np.abs(sklearn_path(0.1) - nbcore_path(0.1)).max() > 1e-3
+
+
+# ============================================================================ ex-07-adam-steps
+def test_adam_steps_reference():
+    ref = adam_reference()
+    assert np.allclose(ref, [0.92, 0.8997658], atol=5e-8)
+    assert check_adam_steps(list(ref))
+    assert check_adam_steps([0.92, 0.8998])  # four decimals
+    assert check_adam_steps(np.array([0.92, 0.89977]))
+    assert check_adam_steps((0.92, 0.8997658))
+
+
+@pytest.mark.parametrize(
+    "answer, tag",
+    [
+        ([0.9216, 0.9027], "eps-inside-sqrt"),
+        ([0.9645, 0.9505], "no-bias-correction"),
+        ([0.6449, 0.5711], "half-bias-correction"),
+        ([0.992, 0.9882], "half-bias-correction"),
+        ([0.9888, 0.9855], "folded-eps"),
+        ([1.08, 1.1002], "wrong-sign"),
+        ([0.92, 0.8492], "sign-of-g2"),
+        ([0.92, 0.92], "one-step-only"),
+        ([0.92, 0.85], "second-step"),
+        (0.92, "one-number"),
+        ([0.5, 0.5], "unknown"),
+        ([1, 2, 3], "not-a-pair"),
+        (None, "missing"),
+    ],
+)
+def test_adam_steps_mistakes(answer, tag):
+    assert_mistake(check_adam_steps(answer), tag)
+
+
+@pytest.mark.parametrize("answer", NONSENSE, ids=repr)
+def test_adam_steps_nonsense_never_raises(answer):
+    assert not check_adam_steps(answer)
+
+
+# ============================================================================ ex-07-momentum
+def pytorch_form(theta, v, g, lr, mu):
+    v = mu * v + g
+    return theta - lr * v, v
+
+
+def classic_form(theta, v, g, lr, mu):
+    v = mu * v - lr * g
+    return theta + v, v
+
+
+def test_momentum_reference_both_forms():
+    fb = check_momentum_step(pytorch_form)
+    assert fb and "PyTorch" in fb.message
+    fb = check_momentum_step(classic_form)
+    assert fb and "classic" in fb.message
+
+
+def _dampened(theta, v, g, lr, mu):
+    v = mu * v + (1 - mu) * g
+    return theta - lr * v, v
+
+
+def _late_v(theta, v, g, lr, mu):
+    theta = theta - lr * v
+    return theta, mu * v + g
+
+
+def _mixed(theta, v, g, lr, mu):
+    v = mu * v - lr * g
+    return theta - v, v
+
+
+def _plain(theta, v, g, lr, mu):
+    return theta - lr * g, v
+
+
+def _nesterov(theta, v, g, lr, mu):
+    v = mu * v + g
+    return theta - lr * (g + mu * v), v
+
+
+def _off(theta, v, g, lr, mu):
+    v = mu * v + 2 * g
+    return theta - lr * v, v
+
+
+def _raises(theta, v, g, lr, mu):
+    raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize(
+    "fn, tag",
+    [
+        (_dampened, "dampening"),
+        (_late_v, "update-order"),
+        (_mixed, "wrong-sign"),
+        (_plain, "no-momentum"),
+        (_nesterov, "nesterov"),
+        (_off, "unknown"),
+        (_raises, "raised"),
+        (lambda *a: None, "returned-none"),
+        (lambda *a: 1.0, "not-a-pair"),
+        (lambda *a: ("x", "y"), "not-a-pair"),
+        (None, "missing"),
+        (42, "not-callable"),
+    ],
+)
+def test_momentum_mistakes(fn, tag):
+    assert_mistake(check_momentum_step(fn), tag)
+
+
+# ============================================================================ ex-07-lr-threshold
+def test_lr_threshold_reference():
+    assert lr_threshold() == 0.1
+    assert check_lr_threshold(0.1)
+    assert check_lr_threshold(2 / 20)
+    assert check_lr_threshold(np.float64(0.1))
+
+
+@pytest.mark.parametrize(
+    "answer, tag",
+    [
+        (0.5, "flat-direction"),
+        (0.05, "one-over-L"),
+        (0.25, "one-over-L"),
+        (0.2, "coefficient-not-curvature"),
+        (1.0, "coefficient-not-curvature"),
+        (2 / 24, "optimal-lr"),
+        (0.3, "too-large"),
+        (0.07, "too-small"),
+        (-0.1, "not-positive"),
+        (None, "missing"),
+        ("0.1", "not-a-number"),
+    ],
+)
+def test_lr_threshold_mistakes(answer, tag):
+    assert_mistake(check_lr_threshold(answer), tag)
+
+
+def test_lr_threshold_is_the_divergence_point():
+    def run(lr):
+        p = nc.Parameter(np.array([1.0, 1.0]))
+        opt = nc.SGD([p], lr=lr)
+        for _ in range(300):
+            p.grad[:] = [4 * p.data[0], 20 * p.data[1]]
+            opt.step()
+        return np.abs(p.data).max()
+
+    assert run(0.995 * lr_threshold()) < 1 < run(1.005 * lr_threshold())
+
+
+# ============================================================================ ex-07-adagrad
+def adagrad_ref(theta, s, g, lr, eps):
+    s = s + g**2
+    return theta - lr * g / (np.sqrt(s) + eps), s
+
+
+def test_adagrad_reference():
+    assert check_adagrad_step(adagrad_ref)
+
+    def in_place(theta, s, g, lr, eps):  # modifying the arrays it was given is fine too
+        s += g * g
+        theta -= lr * g / (np.sqrt(s) + eps)
+        return theta, s
+
+    assert check_adagrad_step(in_place)
+
+
+def _inside(theta, s, g, lr, eps):
+    s = s + g**2
+    return theta - lr * g / np.sqrt(s + eps), s
+
+
+def _step_first(theta, s, g, lr, eps):
+    theta = theta - lr * g / (np.sqrt(s) + eps)
+    return theta, s + g**2
+
+
+def _no_sqrt(theta, s, g, lr, eps):
+    s = s + g**2
+    return theta - lr * g / (s + eps), s
+
+
+def _average(theta, s, g, lr, eps):
+    s = 0.99 * s + 0.01 * g**2
+    return theta - lr * g / (np.sqrt(s) + eps), s
+
+
+def _uphill(theta, s, g, lr, eps):
+    s = s + g**2
+    return theta + lr * g / (np.sqrt(s) + eps), s
+
+
+def _math_sqrt(theta, s, g, lr, eps):
+    s = s + g**2
+    return theta - lr * g / (math.sqrt(s) + eps), s
+
+
+@pytest.mark.parametrize(
+    "fn, tag",
+    [
+        (_inside, "eps-inside-sqrt"),
+        (_step_first, "sum-after-step"),
+        (_no_sqrt, "no-sqrt"),
+        (_average, "moving-average"),
+        (_uphill, "wrong-sign"),
+        (_math_sqrt, "math-on-array"),
+        (lambda *a: None, "returned-none"),
+        (lambda theta, s, *a: (theta[:1], s), "shape"),
+        (None, "missing"),
+    ],
+)
+def test_adagrad_mistakes(fn, tag):
+    assert_mistake(check_adagrad_step(fn), tag)
+
+
+# ============================================================================ the race
+def independent_run(surface, name, lr, start, steps):
+    """The race's numbers, recomputed with nbcore's optimizers directly."""
+    s = SURFACES[surface]
+    p = nc.Parameter(np.array(start, dtype=float))
+    opt = {
+        "SGD": lambda: nc.SGD([p], lr=lr),
+        "Momentum": lambda: nc.SGD([p], lr=lr, momentum=0.9),
+        "AdaGrad": lambda: nc.AdaGrad([p], lr=lr),
+        "RMSprop": lambda: nc.RMSprop([p], lr=lr),
+        "Adam": lambda: nc.Adam([p], lr=lr),
+    }[name]()
+    for _ in range(steps):
+        p.grad[:] = s.grad(*p.data)
+        opt.step()
+    return s.f(*p.data)
+
+
+@pytest.mark.parametrize("surface", list(SURFACES))
+def test_surface_gradients_are_right(surface):
+    s = SURFACES[surface]
+    for point in ([0.3, -0.7], [-1.2, 1.0], [1.5, 0.2]):
+        x = np.array(point)
+        numeric = nc.numerical_gradient(lambda x=x: s.f(x[0], x[1]), x)
+        assert np.allclose(numeric, s.grad(*x), rtol=1e-6, atol=1e-6)
+    for mx, my in s.minima:
+        assert np.allclose(s.grad(mx, my), 0) and np.isclose(s.f(mx, my), s.f_min)
+
+
+@pytest.mark.parametrize("surface", list(SURFACES))
+def test_race_matches_nbcore(surface):
+    s = SURFACES[surface]
+    paths = race(surface, steps=40)
+    assert list(paths) == list(OPTIMIZER_NAMES)
+    for name, path in paths.items():
+        assert path.points.shape == (41, 2) and path.diverged_at is None
+        expected = independent_run(surface, name, s.lrs[name], s.start, 40)
+        assert np.isclose(path.f[-1], expected, rtol=1e-12, atol=1e-15)
+
+
+def test_race_controls_and_readout():
+    r = OptimizerRace("quadratic")
+    assert r.steps == 100 and r.lrs == SURFACES["quadratic"].lrs
+    text = r.readout()
+    assert text.startswith("after 100 steps: SGD f = 0.0064, Momentum f = ")
+    expected = independent_run("quadratic", "Adam", 0.2, (-4.0, 1.0), 100)
+    assert f"Adam f = {expected:.3e}" in text
+    # each control, one at a time
+    r.set(lrs={"SGD": 0.02})
+    assert np.isclose(r.final_f()["SGD"], independent_run("quadratic", "SGD", 0.02, (-4, 1), 100))
+    r.set(start=(2.0, -0.5))
+    assert np.isclose(
+        r.final_f()["RMSprop"], independent_run("quadratic", "RMSprop", 0.05, (2.0, -0.5), 100)
+    )
+    r.set(steps=7)
+    assert r.readout().startswith("after 7 steps: ")
+    assert np.isclose(
+        r.final_f()["Momentum"], independent_run("quadratic", "Momentum", 0.01, (2.0, -0.5), 7)
+    )
+    # a new surface resets the other controls to its defaults
+    r.set(surface="saddle")
+    assert (r.start, r.steps, r.lrs) == ((-1.5, 0.001), 100, SURFACES["saddle"].lrs)
+    r.set(surface="rosenbrock", steps=1)
+    assert r.readout().startswith("after 1 step: ")
+
+
+def test_race_divergence_is_reported():
+    paths = race("quadratic", lrs={"SGD": 0.05})  # above 2 / 50 = 0.04
+    sgd = paths["SGD"]
+    assert sgd.diverged_at is not None and np.isinf(sgd.f_at(100))
+    assert "SGD f = diverged" in race_readout(paths)
+    assert np.all(np.isfinite(sgd.f))
+
+
+def test_race_rejects_bad_controls():
+    with pytest.raises(ValueError, match="surface"):
+        race("bowl")
+    with pytest.raises(ValueError, match="lrs"):
+        race("quadratic", lrs={"Lion": 0.1})
+    with pytest.raises(ValueError, match="lr"):
+        race("quadratic", lrs={"SGD": -1.0})
+    with pytest.raises(ValueError, match="start"):
+        race("quadratic", start=(1.0, 2.0, 3.0))
+    with pytest.raises(ValueError, match="make_optimizer"):
+        make_optimizer("Lion", [nc.Parameter(np.zeros(2))], 0.1)
+    r = OptimizerRace()
+    with pytest.raises(ValueError):
+        r.set(lrs={"SGD": -1})
+    assert r.lrs["SGD"] == SURFACES["quadratic"].lrs["SGD"]  # a rejected change changes nothing
+
+
+def test_race_figure_follows_controls():
+    pytest.importorskip("matplotlib")
+    r = OptimizerRace("quadratic", steps=10)
+    fig = r.figure()
+    line = r._lines["Adam"]
+    assert len(line.get_xdata()) == 11
+    r.set(steps=20)
+    assert r.figure() is fig and len(line.get_xdata()) == 21
+    r.set(surface="rosenbrock")
+    assert r._ax_c.get_xlim() == SURFACES["rosenbrock"].xlim
+    assert np.allclose(line.get_xdata()[0], -1.2)
+
+
+def test_scrubber_frames():
+    pytest.importorskip("matplotlib")
+    frames = RaceFrames(steps=60)
+    fig = frames(0)
+    assert frames(50) is fig
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    expected = independent_run("quadratic", "SGD", 0.035, (-4.0, 1.0), 50)
+    assert texts[0] == f"SGD: f = {expected:.4f}"
+    assert SCRUBBER_STEPS[0] == 0 and len(SCRUBBER_STEPS) <= 20
+
+
+def test_live_widget_controls():
+    pytest.importorskip("ipywidgets")
+    pytest.importorskip("matplotlib")
+    from nbcore.widgets.optimizers import show_optimizer_race
+
+    box = show_optimizer_race("quadratic")
+    assert repr(box) == "OptimizerRaceWidget(surface='quadratic', steps=100)"
+    controls = {}
+    for column in box.children[0].children:
+        for ctl in column.children:
+            controls[ctl._dom_classes[0]] = ctl
+    assert set(controls) == {
+        "nbcore-ctl-surface",
+        "nbcore-ctl-x0",
+        "nbcore-ctl-y0",
+        "nbcore-ctl-steps",
+        *(f"nbcore-ctl-lr-{n.lower()}" for n in OPTIMIZER_NAMES),
+    }
+    readout = next(c for c in box.children if "nbcore-readout" in c._dom_classes)
+    assert box.readout is readout
+    assert {f"nbcore-ctl-{k}": v for k, v in box.controls.items()} == controls
+    assert readout.value == race_readout(race("quadratic"))
+
+    controls["nbcore-ctl-lr-adam"].value = 0.05
+    expected = race("quadratic", lrs={"Adam": 0.05})
+    assert readout.value == race_readout(expected)
+    controls["nbcore-ctl-steps"].value = 30
+    controls["nbcore-ctl-x0"].value = 1.0
+    controls["nbcore-ctl-y0"].value = -0.5
+    expected = race("quadratic", lrs={"Adam": 0.05}, start=(1.0, -0.5), steps=30)
+    assert readout.value == race_readout(expected)
+    controls["nbcore-ctl-surface"].value = "saddle"
+    assert readout.value == race_readout(race("saddle"))
+    assert controls["nbcore-ctl-lr-adam"].value == pytest.approx(SURFACES["saddle"].lrs["Adam"])
+    assert controls["nbcore-ctl-steps"].value == 100
