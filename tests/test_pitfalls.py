@@ -138,7 +138,7 @@ PATTERNS = {
     "eps_sqrt": (
         # eps inside the root of an optimizer's denominator (v, v_hat, G, s, E[g^2], cache)
         [
-            r"\\sqrt\s*\{\s*(?:\\hat\s*\{?\s*v\s*\}?|v|G|s|E\s*\[)(?:[^{}]|\{[^{}]*\})*"
+            r"\\sqrt\s*\{\s*(?:\\hat\s*(?:\{\s*v\s*\}|v)|v|G|s|E\s*\[)(?:[^{}]|\{[^{}]*\})*"
             r"\+\s*\\(?:epsilon|varepsilon|eps)\b",
             r"np\.sqrt\(\s*(?:v(?:_hat|_t)?|s|G|G_t|cache|square_avg|state_sum)\b(?:\s*/[^()+]*)?"
             r"\s*\+\s*(?:self\.)?eps\w*\s*\)",
@@ -151,6 +151,7 @@ PATTERNS = {
         ],
         [
             "\\frac{\\eta}{\\sqrt{\\hat v_t} + \\epsilon}",
+            "\\hat m/(\\sqrt{\\hat v} + \\epsilon)",
             "lr * m_hat / (np.sqrt(v_hat) + eps)",
             "X_std = (X - mu) / np.sqrt(var + eps)",
         ],
@@ -220,8 +221,10 @@ PATTERNS = {
         ["alpha_t = alpha * y + (1 - alpha) * (1 - y)"],
     ),
     "softmax_naive_def": (
-        # a softmax defined in code without a max shift (unless the cell says it is naive)
-        [r"def\s+\w*softmax\w*\s*\((?:(?!\bmax\b).)*\Z"],
+        # a softmax defined in code that exponentiates without a max shift (unless the cell
+        # says it is naive); a placeholder body (``return None``) or one that calls a stable
+        # helper has no ``exp(`` of its own and is not flagged
+        [r"def\s+\w*softmax\w*\s*\((?:(?!\bmax\b).)*\bexp\s*\((?:(?!\bmax\b).)*\Z"],
         r"naive|overflow|unstable",
         ["def softmax(z):\n    e = np.exp(z)\n    return e / e.sum()"],
         [
