@@ -257,3 +257,76 @@ def static_fallback(
         "&#9654; Run it live on Binder</a> (or open the notebook in your own Jupyter).</p>"
         "</div>"
     )
+
+
+class _Blitter:
+    """Fast PNGs of a figure in which only a few artists change (the live widgets' path).
+
+    ``layers`` lists the changing artists, from the rarely changing to the often changing ones
+    (e.g. ``[curves_and_y_axes, marks_at_z]``). The first call draws the figure once without
+    them (the background) and keeps that picture, then draws each layer in turn, keeping the
+    picture after each one but the last. A later call restores the newest picture still valid and
+    draws only the layers after it, in the order a full draw would use; the Agg buffer is encoded
+    by PIL (RGB, zlib level 3: fast, and no timestamp metadata). Call ``invalidate(k)`` after
+    layer ``k`` changed in a way the later layers do not cover (the last layer is always redrawn);
+    a new dpi or renderer redraws everything.
+
+    The result is the same picture as ``figure_to_png(fig, dpi=dpi)`` (pixel for pixel)
+    as long as no artist left in a background is drawn after, and over, a layer's artist: list
+    such artists (axis lines, spines, legends) in that layer too.
+    """
+
+    def __init__(self, fig, layers):
+        from matplotlib.axes import Axes
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.fig = fig
+        if not isinstance(fig.canvas, FigureCanvasAgg):
+            FigureCanvasAgg(fig)
+        # The order of a full draw: figure children by zorder, each Axes' children by zorder.
+        order = []
+        for a in sorted(fig.get_children(), key=lambda a: a.get_zorder()):
+            if isinstance(a, Axes):
+                order += sorted(a.get_children(), key=lambda c: c.get_zorder())
+            elif a is not fig.patch:
+                order.append(a)
+        rank = {id(a): i for i, a in enumerate(order)}
+        self.layers = [sorted(layer, key=lambda a: rank[id(a)]) for layer in layers]
+        self._pictures, self._renderer = [], None  # _pictures[k]: drawn up to layer k - 1
+
+    def invalidate(self, layer=0):
+        """Layer ``layer`` changed: forget the pictures that contain it."""
+        del self._pictures[layer + 1 :]
+
+    def png(self, dpi=80):
+        """The current figure as PNG bytes at ``dpi`` (the figure keeps that dpi)."""
+        from PIL import Image
+
+        fig, canvas = self.fig, self.fig.canvas
+        if fig.dpi != dpi:
+            fig.dpi = dpi
+        renderer = canvas.get_renderer()
+        if not self._pictures or renderer is not self._renderer:
+            # "animated" artists are left out of a draw (hiding them would move axes titles).
+            changing = [a for layer in self.layers for a in layer]
+            for a in changing:
+                a.set_animated(True)
+            try:
+                canvas.draw()
+            finally:
+                for a in changing:
+                    a.set_animated(False)
+            renderer = self._renderer = canvas.get_renderer()
+            self._pictures = [canvas.copy_from_bbox(fig.bbox)]
+        else:
+            canvas.restore_region(self._pictures[-1])
+        for k in range(len(self._pictures) - 1, len(self.layers)):
+            for a in self.layers[k]:
+                a.draw(renderer)
+            if k + 1 < len(self.layers):
+                self._pictures.append(canvas.copy_from_bbox(fig.bbox))
+        w, h = canvas.get_width_height(physical=True)
+        image = Image.frombuffer("RGBA", (w, h), renderer.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buf = io.BytesIO()
+        image.convert("RGB").save(buf, format="png", compress_level=3)
+        return buf.getvalue()

@@ -19,7 +19,7 @@ import numpy as np
 from nbcore import activations as F
 from nbcore._checks import check_number
 from nbcore.plotting import COLORS
-from nbcore.widgets.forward import _Blitter
+from nbcore.widgets._html import _Blitter
 
 #: The activations the explorer offers, in dropdown order, with their display names.
 NAMES = {

@@ -375,7 +375,7 @@ class LossExplorer:
         outlier or δ changes), the left panel's curves and axes (when the kind, δ, α or γ
         changes) and the markers with the legend (always; moving r or p redraws only these).
         """
-        from nbcore.widgets.forward import _Blitter  # shared by the chapters' live widgets
+        from nbcore.widgets._html import _Blitter  # shared by the chapters' live widgets
 
         if self._blitter is None:
             loss, fit = self.ax_loss, self.ax_fit

@@ -430,7 +430,7 @@ class NeuronExplorer:
         :mod:`nbcore.widgets.forward`). Without the text panel (``panel=False``, the live
         widget's figure) the picture is pixel for pixel the same as a full draw's.
         """
-        from nbcore.widgets.forward import _Blitter
+        from nbcore.widgets._html import _Blitter
 
         fig = self.figure
         if self._blitter is None:

@@ -167,7 +167,7 @@ class SoftmaxExplorer:
         """The current figure as PNG bytes, fast: the axes are drawn once and only the bars,
         their labels and the title are redrawn (the class labels too when the target changed).
         """
-        from nbcore.widgets.forward import _Blitter  # shared by the chapters' live widgets
+        from nbcore.widgets._html import _Blitter  # shared by the chapters' live widgets
 
         if self._blitter is None:
             often = [*self._zbars, *self._pbars, *self._labels, self._zero, self.ax_p.title]

@@ -105,8 +105,12 @@ def test_chapter_widgets_work_or_fall_back(open_page, page):
         before = _displayed(box)
         assert before, f"{page}: kernel-free widget {i} displays nothing"
         _move_slider(pg, box)
-        pg.wait_for_timeout(300)
         after = _displayed(box)
+        for _ in range(30):  # up to 3 s for the new frame to show
+            if after and after != before:
+                break
+            pg.wait_for_timeout(100)
+            after = _displayed(box)
         assert after and after != before, f"{page}: moving widget {i}'s slider changed nothing"
         visible_imgs = box.evaluate(
             "b => Array.from(b.querySelectorAll('img')).filter(e => e.offsetParent !== null)"
