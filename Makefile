@@ -4,7 +4,7 @@
 #   make outputs  re-execute every notebook in place (outputs + widget state)
 #   make lab      JupyterLab on 127.0.0.1 (token printed)
 #   make lint     ruff check + ruff format --check
-#   make bench    benchmarks/run.py
+#   make bench    benchmarks: nbcore vs scikit-learn/PyTorch, widget update times; book page
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := book
@@ -68,6 +68,7 @@ lint: venv
 
 bench: venv
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/widgets.py
 	$(BIN)/python benchmarks/report.py
 
 clean:

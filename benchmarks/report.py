@@ -13,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.json"
+WIDGETS = ROOT / "benchmarks" / "widget_results.json"
 PAGE = ROOT / "book" / "benchmarks.md"
 
 WORKLOADS = {
@@ -69,7 +70,27 @@ What makes nbcore fast without making the chapter-level code harder to read:
 """
 
 
-def render(results: dict) -> str:
+def render_widgets(widgets: dict) -> list[str]:
+    lines = [
+        "",
+        "## Widget updates",
+        "",
+        "CPU time of one update of each live widget (set one control, run the callback: numbers,",
+        "figure and PNG), measured by `benchmarks/widgets.py`; the target is a median of 30 ms.",
+        "",
+        "| chapter and widget | control | median (ms) | 90th percentile (ms) | updates |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for name, r in widgets.items():
+        widget = " ".join(name.split()[:2])
+        lines.append(
+            f"| {widget} | `{r['control']}` | {r['median_ms']:.1f} | {r['p90_ms']:.1f} "
+            f"| {r['updates']} |"
+        )
+    return lines
+
+
+def render(results: dict, widgets: dict | None = None) -> str:
     m = results["machine"]
     lines = [INTRO, "## Machine and versions", ""]
     versions = ", ".join(f"{k} {m[k]}" for k in ("python", "numpy", "sklearn", "torch") if k in m)
@@ -99,6 +120,8 @@ def render(results: dict) -> str:
                 f"GEMM floor: {entry['gemm_seconds_per_epoch']:.3f} s per epoch, that is "
                 f"{100 * entry['gemm_fraction_nbcore_f32']:.0f} % of nbcore's float32 time.",
             ]
+    if widgets:
+        lines += render_widgets(widgets)
     lines.append(PERF_NOTES)
     return "\n".join(lines)
 
@@ -107,7 +130,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
-    page = render(json.loads(RESULTS.read_text()))
+    widgets = json.loads(WIDGETS.read_text()) if WIDGETS.exists() else None
+    page = render(json.loads(RESULTS.read_text()), widgets)
     if args.check:
         if PAGE.read_text() != page:
             print(f"{PAGE} is out of date: run python benchmarks/report.py", file=sys.stderr)

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 import nbcore as nc
+from nbcore.widgets.backprop import BackpropStepper
 from nbcore.widgets.forward import running_example
+from nbcore.widgets.optimizers import race
+from nbcore.widgets.playground import train_reference
 
 
 @dataclass(frozen=True)
@@ -68,5 +71,67 @@ CASES = [
         r"g'\(z\) = ([-\d.e+]+)",
         lambda: float(nc.tanh_grad(-2.0)),  # z is still -2 from the case above
         root=".nbcore-activation-explorer",
+    ),
+    # Chapter 4: loss explorer, regression view, residual r then Huber's delta.
+    LiveCase(
+        "04_losses.ipynb",
+        "r",
+        -2.5,
+        r"Huber\(r = [-\d.]+, δ = [\d.]+\) = ([-\d.]+);",
+        lambda: nc.huber(np.array([-2.5]), np.array([0.0]), delta=1.0),
+        root=".nbcore-loss-explorer",
+    ),
+    LiveCase(
+        "04_losses.ipynb",
+        "delta",
+        0.5,
+        r"Huber\(r = [-\d.]+, δ = [\d.]+\) = ([-\d.]+);",
+        lambda: nc.huber(np.array([-2.5]), np.array([0.0]), delta=0.5),
+        root=".nbcore-loss-explorer",
+    ),
+    # Chapter 5: live backprop stepper on the running example; step 6 is dZ^[2] = A^[2] - y.
+    LiveCase(
+        "05_backprop.ipynb",
+        "step",
+        6,
+        r"= ([-\d.]+)$",
+        lambda: float(BackpropStepper().quantity(6)),
+        root=".nbcore-backprop-live",
+    ),
+    LiveCase(
+        "05_backprop.ipynb",
+        "x1",
+        -1.0,
+        r"= ([-\d.]+)$",
+        lambda: float(BackpropStepper((-1.0, 0.5), 1.0).quantity(6)),
+        root=".nbcore-backprop-live",
+    ),
+    # Chapter 6: softmax explorer, logits (2, 1, 0), T = 1, true class 0; z0 set to 0.
+    LiveCase(
+        "06_softmax.ipynb",
+        "z0",
+        0.0,
+        r"loss\(class \d\) = ([-\d.]+)",
+        lambda: float(-nc.log_softmax(np.array([0.0, 1.0, 0.0]))[0]),
+        root=".nbcore-softmax-explorer",
+    ),
+    # Chapter 7: optimizer race on the quadratic, 20 steps shown.
+    LiveCase(
+        "07_optimizers.ipynb",
+        "steps",
+        20,
+        r"SGD f = ([-\d.e+]+)",
+        lambda: race("quadratic", steps=20)["SGD"].f_at(20),
+        root=".nbcore-optimizer-race",
+        tol=5e-4,
+    ),
+    # Chapter 8: playground; choosing a data set restarts at epoch 0.
+    LiveCase(
+        "08_training.ipynb",
+        "dataset",
+        "circles",
+        r"loss ([-\d.]+)",
+        lambda: train_reference(0, dataset="circles")[1]["loss"],
+        root=".nbcore-playground",
     ),
 ]
