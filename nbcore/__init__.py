@@ -24,6 +24,7 @@ from nbcore.activations import (
     tanh,
     tanh_grad,
 )
+from nbcore.autograd import Value
 from nbcore.data import (
     load_digits,
     make_circles,
@@ -78,6 +79,7 @@ from nbcore.training import History, accuracy, train
 __version__ = "0.1.0"
 
 __all__ = [
+    "Value",
     "Loss",
     "Optimizer",
     "gelu",

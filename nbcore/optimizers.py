@@ -40,7 +40,7 @@ class Optimizer:
         self.params = params
         self.lr = check_number(lr, name, "lr (learning rate)", lo=0)
         self.state = [{} for _ in params]
-        # Where each parameter sits in the flat vector, and reusable buffers (no allocation per step).
+        # Where each parameter sits in the flat vector; reusable buffers (no allocation per step).
         ends = np.cumsum([p.data.size for p in params])
         self._slices = [slice(e - p.data.size, e) for p, e in zip(params, ends, strict=True)]
         self._g = np.empty(int(ends[-1]), dtype=params[0].data.dtype)

@@ -89,7 +89,8 @@ def open_page(browser, server):
     """``open_page("book/01_neuron")`` loads that page and waits for MathJax and widgets.
 
     A page is loaded once per session and kept open (the chapter tests look at the same page
-    twice); ``open_page(path, fresh=True)`` loads it again.
+    twice); ``open_page(path, fresh=True)`` loads it again, ``open_page.close(path)`` closes it
+    (an open page keeps using CPU: close it when done).
     """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     cache: dict[str, PageVisit] = {}
@@ -151,5 +152,10 @@ def open_page(browser, server):
         cache[page_path] = visit
         return visit
 
+    def _close(page_path: str) -> None:
+        if page_path in cache:
+            cache.pop(page_path).page.close()
+
+    _open.close = _close
     yield _open
     context.close()

@@ -54,6 +54,8 @@ def test_page_in_browser(open_page, page):
         assert raw not in text, f"{page}: raw TeX {raw!r} visible in the page"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SCREENSHOTS / f"{Path(page).name}.png"))
+    if page not in CHAPTERS:  # chapter pages are looked at again by the widget test
+        open_page.close(page)
 
 
 def _displayed(box) -> str:
@@ -139,3 +141,4 @@ def test_chapter_widgets_work_or_fall_back(open_page, page):
     # The output of a live-widget cell is removed from the HTML (tag remove-output).
     live_outputs = pg.locator(".cell.tag_live-widget .cell_output").count()
     assert live_outputs == 0, f"{page}: a live-widget cell kept its output (tag remove-output)"
+    open_page.close(page)
