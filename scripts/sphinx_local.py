@@ -1,19 +1,21 @@
-"""Small local Sphinx fixes for the book (loaded through ``local_extensions`` in _config.yml).
+"""Small local Sphinx additions for the book (loaded through ``local_extensions`` in _config.yml).
 
-Sphinx 7.4 keeps an inline script added after the builder started (``add_js_file(None,
-body=...)``, as sphinx-thebe and sphinx-togglebutton do) twice in every page, once with filename
-``None`` and once with ``""``; the second ``const THEBE_JS_URL`` then throws "Identifier has
-already been declared" in the browser. This removes such exact duplicates from each page.
+1. Sphinx 7.4 keeps an inline script added after the builder started (``add_js_file(None,
+   body=...)``, as sphinx-thebe and sphinx-togglebutton do) twice in every page, once with
+   filename ``None`` and once with ``""``; the second ``const THEBE_JS_URL`` then throws
+   "Identifier has already been declared" in the browser. Exact duplicates are removed per page.
+2. The book is built with ``execute_notebooks: "off"``: the outputs saved in the notebooks are
+   the ones nbval checks. myst-nb then records no execution data, and the ``nb-exec-table`` of
+   the status page would be empty. For every notebook, its execution data are taken from the
+   timestamps ``jupyter execute`` saved in its cells: when it last ran, how long it took, and
+   whether any cell produced an error.
 """
 
 from __future__ import annotations
 
-import importlib
-import re
+import json
+from datetime import datetime
 from pathlib import Path
-
-_CHAPTER = re.compile(r"Introduced in chapter (\d+) \(([^)]*)\)\.?")
-_BOOK = Path(__file__).resolve().parent.parent / "book"
 
 
 def _dedup_inline_scripts(app, pagename, templatename, context, doctree):
@@ -33,45 +35,51 @@ def _dedup_inline_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = kept
 
 
-def _chapter_doc(number: str) -> str | None:
-    found = sorted(_BOOK.glob(f"{int(number):02d}_*.ipynb"))
-    return f"/book/{found[0].stem}" if found else None
+def _timestamp(value: str) -> float:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
 
 
-def _module_chapter(obj) -> str | None:
-    """The "Introduced in chapter N (...)" sentence of the module that defines ``obj``."""
-    try:
-        doc = importlib.import_module(obj.__module__).__doc__ or ""
-    except (AttributeError, ImportError, TypeError):
+def saved_execution_data(path: Path) -> dict | None:
+    """Execution data of a notebook from the timestamps saved in its code cells (or None)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    starts, ends, errors = [], [], []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        ex = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in ex:
+            starts.append(_timestamp(ex["iopub.execute_input"]))
+        if "shell.execute_reply" in ex:
+            ends.append(_timestamp(ex["shell.execute_reply"]))
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                errors.append(out.get("ename", "error"))
+    if not starts or not ends:
         return None
-    match = _CHAPTER.search(doc)
-    return match.group(0) if match else None
+    return {
+        "mtime": max(ends),
+        "runtime": max(ends) - min(starts),
+        "method": "saved (jupyter execute)",
+        "succeeded": not errors,
+        "error": errors[0] if errors else None,
+        "traceback": None,
+    }
 
 
-def _link_chapters(app, what, name, obj, options, lines):
-    """API reference: turn "Introduced in chapter N (Title)" into a link to that chapter.
+def _record_saved_execution(app, doctree):
+    from myst_nb.sphinx_ import NbMetadataCollector
 
-    A class or function whose own docstring has no such sentence gets its module's, so every
-    public name of nbcore links back to the chapter that introduces it.
-    """
-    if not name.startswith("nbcore") or what in ("attribute", "method", "property"):
+    env = app.env
+    docname = env.docname
+    source = Path(env.doc2path(docname))
+    if source.suffix != ".ipynb" or NbMetadataCollector.get_exec_data(env, docname):
         return
-    text = "\n".join(lines)
-    if not _CHAPTER.search(text) and what in ("class", "function"):
-        sentence = _module_chapter(obj)
-        if sentence:
-            lines.extend(["", sentence])
-
-    def link(match):
-        doc = _chapter_doc(match.group(1))
-        label = f"chapter {match.group(1)} ({match.group(2)})"
-        return f"Introduced in :doc:`{label} <{doc}>`." if doc else match.group(0)
-
-    for i, line in enumerate(lines):
-        lines[i] = _CHAPTER.sub(link, line)
+    data = saved_execution_data(source)
+    if data:
+        NbMetadataCollector.set_exec_data(env, docname, data)
 
 
 def setup(app):
     app.connect("html-page-context", _dedup_inline_scripts, priority=900)
-    app.connect("autodoc-process-docstring", _link_chapters)
+    app.connect("doctree-read", _record_saved_execution)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -328,6 +328,122 @@ def _png(fig, dpi):
     return buf.getvalue()
 
 
+class _ChangedArtists:
+    """Fast PNGs of the stepper's figure: only the places whose artists changed are redrawn.
+
+    A control change alters a few texts and highlights of the graph (at step 0 a new x1 changes
+    two texts), scattered over the figure, so one saved background with fixed "changing" layers
+    (``_Blitter``) would redraw nearly everything. Instead the last picture is kept: an artist
+    whose look changed marks its old and new pixel boxes dirty; every artist touching a dirty
+    box is drawn again, in the order of a full draw, on a blank figure; the dirty boxes are
+    copied into the last picture. The result is the picture a full draw gives, pixel for pixel
+    (the boxes are padded by a few pixels for line widths and anti-aliasing).
+    """
+
+    PAD = 4  # pixels around an artist's box: half a thick line, anti-aliasing, rounding
+
+    def __init__(self, fig):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.fig = fig
+        if not isinstance(fig.canvas, FigureCanvasAgg):
+            FigureCanvasAgg(fig)
+        ax = fig.axes[0]
+        hidden = {ax.patch, ax.xaxis, ax.yaxis, ax.title, ax._left_title, ax._right_title}
+        hidden |= set(ax.spines.values())  # the axes are off: a full draw skips these
+        inner = [a for a in ax.get_children() if a not in hidden]
+        # the order of a full draw: the axes' children by zorder, then the figure's texts
+        self.order = sorted(inner, key=lambda a: a.get_zorder()) + sorted(
+            fig.texts, key=lambda a: a.get_zorder()
+        )
+        self._renderer = self._picture = self._blank = None
+        self._state = {}  # artist -> (look, pixel box or None) of the last picture
+
+    @staticmethod
+    def _look(a):
+        if hasattr(a, "get_text"):
+            return a.get_text(), str(a.get_color())
+        if hasattr(a, "get_edgecolor"):  # the nodes' circles
+            return str(a.get_edgecolor()), str(a.get_facecolor()), a.get_linewidth()
+        return str(a.get_color()), a.get_linewidth()  # the edges' lines
+
+    def _boxes(self, a, renderer):
+        """Pixel boxes ``(x0, y0, x1, y1)`` (rows from the top) covering all ``a`` paints."""
+        if hasattr(a, "get_text"):
+            if not a.get_text():
+                return []
+            bboxes = [a.get_window_extent(renderer)]
+            if a.get_bbox_patch() is not None:
+                a.update_bbox_position_size(renderer)
+                bboxes.append(a.get_bbox_patch().get_window_extent(renderer))
+            corners = [(b.x0, b.y0, b.x1, b.y1) for b in bboxes]
+        elif hasattr(a, "get_xydata"):  # an edge: boxes along it, not one box around it
+            (x0, y0), (x1, y1) = a.get_transform().transform(a.get_xydata())
+            n = max(1, int(np.hypot(x1 - x0, y1 - y0) // 24))
+            t = np.linspace(0, 1, n + 1)
+            xs, ys = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+            corners = [
+                (min(xs[i : i + 2]), min(ys[i : i + 2]), max(xs[i : i + 2]), max(ys[i : i + 2]))
+                for i in range(n)
+            ]
+        else:
+            b = a.get_window_extent(renderer)
+            corners = [(b.x0, b.y0, b.x1, b.y1)]
+        h, pad = self._height, self.PAD
+        return [
+            (
+                max(int(np.floor(bx0)) - pad, 0),
+                max(h - int(np.ceil(by1)) - pad, 0),
+                max(int(np.ceil(bx1)) + pad, 0),
+                max(h - int(np.floor(by0)) + pad, 0),
+            )
+            for bx0, by0, bx1, by1 in corners
+        ]
+
+    def png(self, dpi=80):
+        """The figure's current look as PNG bytes (RGB, zlib level 3, no metadata)."""
+        from PIL import Image
+
+        fig, canvas = self.fig, self.fig.canvas
+        if fig.dpi != dpi:
+            fig.dpi = dpi
+        renderer = canvas.get_renderer()
+        if self._picture is None or renderer is not self._renderer:
+            canvas.draw()
+            renderer = self._renderer = canvas.get_renderer()
+            self._height = renderer.height
+            self._picture = np.array(renderer.buffer_rgba())
+            renderer.clear()
+            fig.patch.draw(renderer)
+            self._blank = canvas.copy_from_bbox(fig.bbox)
+            self._state = {a: (self._look(a), self._boxes(a, renderer)) for a in self.order}
+        else:
+            dirty = []
+            for a in self.order:
+                look, old = self._state[a]
+                if self._look(a) != look:
+                    new = self._boxes(a, renderer)
+                    self._state[a] = (self._look(a), new)
+                    dirty += old + new
+            if dirty:
+                canvas.restore_region(self._blank)
+                for a in self.order:
+                    if any(
+                        b[0] < d[2] and d[0] < b[2] and b[1] < d[3] and d[1] < b[3]
+                        for b in self._state[a][1]
+                        for d in dirty
+                    ):
+                        a.draw(renderer)
+                drawn = np.asarray(renderer.buffer_rgba())
+                for x0, y0, x1, y1 in dirty:
+                    self._picture[y0:y1, x0:x1] = drawn[y0:y1, x0:x1]
+        h, w = self._picture.shape[:2]
+        image = Image.frombuffer("RGBA", (w, h), self._picture, "raw", "RGBA", 0, 1).convert("RGB")
+        buf = io.BytesIO()
+        image.save(buf, format="png", compress_level=3)
+        return buf.getvalue()
+
+
 def _frames(stepper, dpi):
     pngs = [_png(stepper.draw(k), dpi) for k in range(stepper.n_steps + 1)]
     stepper.close()
@@ -408,6 +524,7 @@ def show_backprop_stepper(x=(1.0, 0.5), y=1.0, step=0):
     readout.add_class("nbcore-readout")
     image = widgets.Image(format="png")
     cache = {}  # (x1, x2, y, step) -> PNG: revisiting a step costs nothing
+    fast = _ChangedArtists(stepper.draw(step))  # redraws only what a change touches
 
     def update(change=None):
         x1, x2, yt, k = (controls[n].value for n in ("x1", "x2", "y", "step"))
@@ -415,7 +532,10 @@ def show_backprop_stepper(x=(1.0, 0.5), y=1.0, step=0):
             stepper.set_input((x1, x2), yt)
         readout.value = stepper.readout(k)
         if (x1, x2, yt, k) not in cache:
-            cache[x1, x2, yt, k] = _png(stepper.draw(k), dpi=80)
+            stepper.draw(k)
+            if len(cache) >= 512:  # about 40 kB each
+                cache.clear()
+            cache[x1, x2, yt, k] = fast.png(dpi=80)
         image.value = cache[x1, x2, yt, k]
 
     for ctl in controls.values():

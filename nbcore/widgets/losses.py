@@ -18,6 +18,9 @@ Introduced in chapter 4 (Loss and cost functions).
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 
 import nbcore as nc
@@ -133,6 +136,54 @@ def fit_lines(x, y, delta=1.0):
     }
 
 
+def _fit_line_fast(loss, x, y, delta=1.0, steps=300, lr=0.1, betas=(0.9, 0.999), eps=1e-8):
+    """:func:`fit_line` with ``nc.MAELoss()`` (``loss="MAE"``) or ``nc.HuberLoss(delta)``
+    (``loss="Huber"``) and ``nc.Adam`` defaults, bit for bit, about ten times faster.
+
+    The same floating-point operations in the same order as nbcore's loss gradient and
+    ``Adam.update``, on Python floats for the two parameters instead of length-2 arrays (an
+    elementwise operation on arrays rounds exactly as on scalars); the dot product and the sum
+    are the same NumPy calls on the same arrays. Only the live explorer uses it, so that moving
+    a slider does not wait for 600 Adam steps through nbcore's general machinery; the tests
+    check that it returns exactly the numbers of :func:`fit_line`.
+    """
+    b1, b2 = betas
+    w = b = m_w = m_b = v_w = v_b = 0.0
+    n = x.size
+    for t in range(1, steps + 1):
+        r = (w * x + b) - y
+        g = np.sign(r) / n if loss == "MAE" else np.clip(r, -delta, delta) / n
+        g_w, g_b = 0.0 + float(g @ x), 0.0 + float(g.sum())  # Parameter.grad: 0 += gradient
+        m_w = m_w * b1 + g_w * (1 - b1)
+        m_b = m_b * b1 + g_b * (1 - b1)
+        v_w = v_w * b2 + g_w * g_w * (1 - b2)
+        v_b = v_b * b2 + g_b * g_b * (1 - b2)
+        root, scale = math.sqrt(1 - b2**t), lr / (1 - b1**t)
+        w -= m_w / (math.sqrt(v_w) / root + eps) * scale
+        b -= m_b / (math.sqrt(v_b) / root + eps) * scale
+    return w, b
+
+
+@functools.lru_cache(maxsize=512)
+def _explorer_fits(outlier, delta):
+    """:func:`fit_lines` of :func:`outlier_data` (the same numbers), fast and remembered: the
+    explorer asks again for the fits of slider values it has seen (MAE depends on the outlier
+    only, and is remembered by it)."""
+    x, y = outlier_data(outlier)
+    A = np.column_stack([x, np.ones_like(x)])
+    w, b = np.linalg.lstsq(A, y, rcond=None)[0]
+    return (
+        ("MSE", (float(w), float(b))),
+        ("MAE", _explorer_mae_fit(outlier)),
+        ("Huber", _fit_line_fast("Huber", x, y, delta)),
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _explorer_mae_fit(outlier):
+    return _fit_line_fast("MAE", *outlier_data(outlier))
+
+
 def plot_outlier_fits(outlier, delta=1.0, ax=None, fits=None):
     """Scatter :func:`outlier_data` and draw its three fitted lines on ``ax``; returns ``ax``."""
     import matplotlib.pyplot as plt
@@ -240,7 +291,7 @@ class LossExplorer:
             setattr(self, name, self._validate(name, value))
         key = (self.outlier, self.delta)
         if key != self._fit_key:  # refit only when the data or delta changed
-            self._fits, self._fit_key = fit_lines(*outlier_data(self.outlier), self.delta), key
+            self._fits, self._fit_key = dict(_explorer_fits(self.outlier, self.delta)), key
         self._update_figure()
         return self.state()
 

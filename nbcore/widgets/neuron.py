@@ -143,7 +143,7 @@ class NeuronExplorer:
         self.g = "sigmoid"
         self.target = None
         self._fig = None
-        self._blitter, self._blit_key = None, None
+        self._blitter = None  # to_png's partial redraws: {(g, no target): [_Blitter, clim]}
         self.update(w1=w1, w2=w2, b=b, g=g, target=target)
 
     # ---- the controls ------------------------------------------------------------------------
@@ -424,17 +424,25 @@ class NeuronExplorer:
     def to_png(self, dpi=90):
         """The figure as PNG bytes, fast: only what changed since the last call is redrawn.
 
-        The live widget calls this on every change of a control. The axes, ticks, labels and
-        the legend are drawn once and kept as a picture; each call draws only the output
-        surface, the line, the points and the texts on top of it (see ``_Blitter`` in
-        :mod:`nbcore.widgets.forward`). Without the text panel (``panel=False``, the live
-        widget's figure) the picture is pixel for pixel the same as a full draw's.
+        The live widget calls this on every change of a control. Three update levels:
+
+        * the title and the legend depend on ``g`` and on whether there is a target only: they
+          stay in the kept background, and one background is kept per such pair (a ``_Blitter``
+          each), so switching back to a pair seen before redraws neither;
+        * the colour bar's ticks, redrawn when its limits change (a new ``g``; for identity
+          also the weights and bias);
+        * the output surface, the line, the arrow, the points (and the text panel, if any),
+          drawn on every call.
+
+        The picture is pixel for pixel the same as a full draw's (the tests check it).
         """
         from nbcore.widgets._html import _Blitter
 
         fig = self.figure
+        key = (self.g, self.target is None)  # what the title and the legend show
         if self._blitter is None:
-            ax = self._ax
+            self._blitter = {}
+        if key not in self._blitter:
             often = [
                 self._im,
                 self._line,
@@ -442,16 +450,15 @@ class NeuronExplorer:
                 self._corners,
                 *self._targets,
                 self._probe_ring,
-                *ax.spines.values(),
-                self._cax.yaxis,  # the colour scale changes with g (and with b for identity)
+                *self._ax.spines.values(),
                 *self._texts,
             ]
-            self._blitter = _Blitter(fig, [[self._title, self._legend], often])
-        key = (self.g, self.target)  # the title and the legend depend on these only
-        if key != self._blit_key:
-            self._blitter.invalidate(0)
-            self._blit_key = key
-        return self._blitter.png(dpi)
+            self._blitter[key] = [_Blitter(fig, [[self._cax.yaxis], often]), None]
+        blitter, clim = self._blitter[key]
+        if self._im.get_clim() != clim:  # new colour-bar limits: redraw its ticks too
+            blitter.invalidate(0)
+            self._blitter[key][1] = self._im.get_clim()
+        return blitter.png(dpi)
 
     def __repr__(self):
         return (

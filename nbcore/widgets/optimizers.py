@@ -216,23 +216,48 @@ class Path:
         return self.points[min(step, len(self.points) - 1)]
 
 
+class _Runner:
+    """One optimizer on one surface from one start, run as far as asked so far.
+
+    :meth:`path` returns the first ``steps`` steps; asking for more continues the same run
+    (same optimizer state), asking for fewer cuts the points already computed. A run is
+    deterministic, so this is the very :class:`Path` a fresh run of ``steps`` steps gives.
+    """
+
+    def __init__(self, surface, name, lr, start):
+        self.s, self.name, self.lr = surface, name, float(lr)
+        self.theta = Parameter(np.array(start, dtype=np.float64))
+        self.opt = make_optimizer(name, [self.theta], lr)
+        self.points = [self.theta.data.copy()]
+        self.diverged = None
+        self._arrays = None  # (points, f) as arrays, for the points computed so far
+
+    def path(self, steps):
+        """The :class:`Path` after ``steps`` steps."""
+        s, theta = self.s, self.theta
+        if len(self.points) <= steps and self.diverged is None:
+            self._arrays = None
+            with np.errstate(over="ignore", invalid="ignore"):
+                for t in range(len(self.points), steps + 1):
+                    theta.grad[:] = s.grad(*theta.data)
+                    self.opt.step()
+                    if not np.all(np.abs(theta.data) < DIVERGED):  # also catches inf and nan
+                        self.diverged = t
+                        break
+                    self.points.append(theta.data.copy())
+        if self._arrays is None:
+            points = np.array(self.points)
+            self._arrays = points, s.f(points[:, 0], points[:, 1])
+        points, f = self._arrays
+        if self.diverged is not None and self.diverged <= steps:
+            return Path(self.name, self.lr, points, f, self.diverged)
+        return Path(self.name, self.lr, points[: steps + 1], f[: steps + 1], None)
+
+
 def run_path(surface, name, lr, start, steps):
     """Run one optimizer for ``steps`` steps on ``surface``; returns a :class:`Path`."""
     s = _surface(surface, "run_path")
-    theta = Parameter(np.array(start, dtype=np.float64))
-    opt = make_optimizer(name, [theta], lr)
-    points = [theta.data.copy()]
-    diverged = None
-    with np.errstate(over="ignore", invalid="ignore"):
-        for t in range(1, steps + 1):
-            theta.grad[:] = s.grad(*theta.data)
-            opt.step()
-            if not np.all(np.abs(theta.data) < DIVERGED):  # also catches inf and nan
-                diverged = t
-                break
-            points.append(theta.data.copy())
-    points = np.array(points)
-    return Path(name, float(lr), points, s.f(points[:, 0], points[:, 1]), diverged)
+    return _Runner(s, name, lr, start).path(steps)
 
 
 def race(surface="quadratic", lrs=None, start=None, steps=None):
@@ -372,13 +397,23 @@ class OptimizerRace:
         self.paths = {  # rerun only the optimizers whose settings changed
             name: old[name]
             if same and name in old and old[name].lr == lrs[name]
-            else run_path(s, name, lrs[name], start, steps)
+            else self._runner(s, name, lrs[name], start).path(steps)
             for name in OPTIMIZER_NAMES
         }
         self.surface, self.lrs, self.start, self.steps = s, lrs, start, steps
         if self.fig is not None:
             self._update(redraw_surface=new_surface)
         return self
+
+    def _runner(self, s, name, lr, start):
+        """The run of ``name`` with these settings (kept: more or fewer steps cost little)."""
+        runners = self.__dict__.setdefault("_runners", {})
+        key = (s.key, name, float(lr), tuple(float(v) for v in start))
+        if key not in runners:
+            if len(runners) >= 256:
+                runners.clear()
+            runners[key] = _Runner(s, name, lr, start)
+        return runners[key]
 
     def final_f(self):
         """``name -> f`` after the last step (``inf`` for a diverged path)."""
