@@ -17,12 +17,17 @@ from nbcore._checks import as_float_array, check_number
 def step(z):
     """Heaviside step: 1 where z > 0, else 0. Its derivative is 0 wherever it exists."""
     z = as_float_array(z, "step", "z")
-    return (z > 0).astype(z.dtype)
+    return _result((z > 0).astype(z.dtype))
 
 
 def identity(z):
     """Identity (linear) activation: g(z) = z, g'(z) = 1."""
-    return as_float_array(z, "identity", "z").copy()
+    return _result(as_float_array(z, "identity", "z").copy())
+
+
+def _result(a):
+    """``a`` itself, or a NumPy scalar when ``a`` is 0-d (so ``round(sigmoid(0.5), 4)`` works)."""
+    return a[()]
 
 
 def _sigmoid(z):
@@ -37,49 +42,49 @@ def sigmoid(z):
     Computed as :math:`e^{-|z|}`-based fractions so that ``exp`` never overflows:
     ``sigmoid(-1e4)`` is 0 and ``sigmoid(1e4)`` is 1 with no warning.
     """
-    return _sigmoid(as_float_array(z, "sigmoid", "z"))
+    return _result(_sigmoid(as_float_array(z, "sigmoid", "z")))
 
 
 def sigmoid_grad(z):
     r""":math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`, taking the pre-activation z."""
     s = sigmoid(z)
-    return s * (1 - s)
+    return _result(s * (1 - s))
 
 
 def tanh(z):
     r"""Hyperbolic tangent :math:`\tanh z = (e^z - e^{-z}) / (e^z + e^{-z})`, outputs in [-1, 1]."""
-    return np.tanh(as_float_array(z, "tanh", "z"))
+    return _result(np.tanh(as_float_array(z, "tanh", "z")))
 
 
 def tanh_grad(z):
     r""":math:`\tanh'(z) = 1 - \tanh^2 z`."""
     t = tanh(z)
-    return 1 - t * t
+    return _result(1 - t * t)
 
 
 def relu(z):
     r"""Rectified linear unit :math:`\max(0, z)`."""
-    return np.maximum(as_float_array(z, "relu", "z"), 0)
+    return _result(np.maximum(as_float_array(z, "relu", "z"), 0))
 
 
 def relu_grad(z):
     """ReLU derivative: 1 where z > 0, else 0 (the subgradient 0 at z = 0, as in PyTorch)."""
     z = as_float_array(z, "relu_grad", "z")
-    return (z > 0).astype(z.dtype)
+    return _result((z > 0).astype(z.dtype))
 
 
 def leaky_relu(z, alpha=0.01):
     r"""Leaky ReLU: z where z > 0, else :math:`\alpha z` (``alpha`` is the negative slope)."""
     z = as_float_array(z, "leaky_relu", "z")
     alpha = check_number(alpha, "leaky_relu", "alpha", lo=0)
-    return np.where(z > 0, z, z * z.dtype.type(alpha))
+    return _result(np.where(z > 0, z, z * z.dtype.type(alpha)))
 
 
 def leaky_relu_grad(z, alpha=0.01):
     r"""Leaky ReLU derivative: 1 where z > 0, else :math:`\alpha` (also at z = 0)."""
     z = as_float_array(z, "leaky_relu_grad", "z")
     alpha = check_number(alpha, "leaky_relu_grad", "alpha", lo=0)
-    return np.where(z > 0, 1, alpha).astype(z.dtype)
+    return _result(np.where(z > 0, 1, alpha).astype(z.dtype))
 
 
 def softplus(z):
@@ -88,7 +93,7 @@ def softplus(z):
     Computed as :math:`\max(z, 0) + \log(1 + e^{-|z|})`, which never overflows.
     """
     z = as_float_array(z, "softplus", "z")
-    return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
+    return _result(np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z))))
 
 
 def softplus_grad(z):
@@ -110,7 +115,7 @@ def gelu(z):
     z = as_float_array(z, "gelu", "z")
     zc = np.clip(z, -10, 10)
     inner = 0.5 * zc * (1 + np.tanh(_GELU_C * (zc + 0.044715 * zc**3)))
-    return np.where(np.abs(z) <= 10, inner, np.maximum(z, 0))
+    return _result(np.where(np.abs(z) <= 10, inner, np.maximum(z, 0)))
 
 
 def gelu_grad(z):
@@ -120,7 +125,7 @@ def gelu_grad(z):
     t = np.tanh(_GELU_C * (zc + 0.044715 * zc**3))
     du = _GELU_C * (1 + 3 * 0.044715 * zc * zc)
     inner = 0.5 * (1 + t) + 0.5 * zc * (1 - t * t) * du
-    return np.where(np.abs(z) <= 10, inner, z > 0).astype(z.dtype)
+    return _result(np.where(np.abs(z) <= 10, inner, z > 0).astype(z.dtype))
 
 
 def _shift_by_max(z, axis):
@@ -148,14 +153,14 @@ def softmax(z, axis=-1):
     """
     z = as_float_array(z, "softmax", "z")
     e = np.exp(_shift_by_max(z, axis))
-    return e / e.sum(axis=axis, keepdims=True)
+    return _result(e / e.sum(axis=axis, keepdims=True))
 
 
 def log_softmax(z, axis=-1):
     r""":math:`\log p_j = z_j - \operatorname{logsumexp}(z)`, stable for any finite logits."""
     z = as_float_array(z, "log_softmax", "z")
     shifted = _shift_by_max(z, axis)
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    return _result(shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True)))
 
 
 def logsumexp(z, axis=-1):
@@ -166,7 +171,7 @@ def logsumexp(z, axis=-1):
     z = as_float_array(z, "logsumexp", "z")
     m = np.max(z, axis=axis, keepdims=True)  # ±inf maxima give ±inf, as the limit does
     out = m + np.log(np.exp(_shift_by_max(z, axis)).sum(axis=axis, keepdims=True))
-    return np.squeeze(out, axis=axis)
+    return _result(np.squeeze(out, axis=axis))
 
 
 #: The activation functions by name, with their derivatives (a plain dict, as in scikit-learn).

@@ -356,7 +356,9 @@ class LossExplorer:
             ("0-1", "#000000", ":"),
         ]:
             (self._curves[name],) = ax.plot([], [], color=color, ls=ls)
-        self._markers = ax.scatter([], [], color="#CC79A7", zorder=4, s=30)
+        # above the legends (zorder 5): the marker at r or p is never hidden, and moving it
+        # redraws it alone (see png)
+        self._markers = ax.scatter([], [], color="#CC79A7", zorder=6, s=30)
         ax.grid(alpha=0.3)
         # one legend per kind, made once (a new legend per update would escape the blitter)
         self._legends = {}
@@ -379,7 +381,7 @@ class LossExplorer:
         )
         fit.set(xlabel="x", ylabel="y", xlim=(-2.3, 2.3), ylim=(-1, 15))
         fit.grid(alpha=0.3)
-        self._blitter, self._blit_key = None, None
+        self._blitter = None  # png's partial redraws: {kind: [_Blitter, its last key]}
 
     def _update_figure(self):
         ax = self.ax_loss
@@ -422,26 +424,37 @@ class LossExplorer:
     def png(self, dpi=72):
         """The current figure as PNG bytes, fast: only what changed since the last call is drawn.
 
-        Three layers over a cached picture of the axes: the right panel (redrawn when the
-        outlier or δ changes), the left panel's curves and axes (when the kind, δ, α or γ
-        changes) and the markers with the legend (always; moving r or p redraws only these).
+        One kept picture per kind (a ``_Blitter`` each) holds what changes with the kind only:
+        the left panel's axes. Over it, three layers: the right panel's points, lines, legend
+        and title (they change with the outlier and δ; its axes never change), the left panel's
+        curves, title and legend (they change with δ for regression, α and γ for
+        classification) and the markers at r or p (always drawn, on top of everything: moving r
+        or p redraws only them). The layer that changes less often with that kind's controls
+        comes first: the left one for regression (δ changes both panels), the right one for
+        classification (α and γ change the left panel only).
         """
         from nbcore.widgets._html import _Blitter  # shared by the chapters' live widgets
 
         if self._blitter is None:
+            self._blitter = {}
+        if self.kind not in self._blitter:
             loss, fit = self.ax_loss, self.ax_fit
             right = [self._pts, self._out, *self._lines.values(), self._fit_legend, fit.title]
-            right += [fit.xaxis, fit.yaxis, *fit.spines.values()]
-            left = [*self._curves.values(), loss.title, loss.xaxis, loss.yaxis]
-            top = [self._markers, *self._legends.values(), *loss.spines.values()]
-            self._blitter = _Blitter(self.fig, [right, left, top])
-        key = ((self.outlier, self.delta), (self.kind, self.delta, self.alpha, self.gamma))
-        if self._blit_key is None or key[0] != self._blit_key[0]:
-            self._blitter.invalidate(0)
-        elif key[1] != self._blit_key[1]:
-            self._blitter.invalidate(1)
-        self._blit_key = key
-        return self._blitter.png(dpi)
+            right += [*fit.spines.values()]
+            left = [*self._curves.values(), loss.title, *self._legends.values()]
+            left += [*loss.spines.values()]
+            layers = [left, right] if self.kind == REGRESSION else [right, left]
+            self._blitter[self.kind] = [_Blitter(self.fig, [*layers, [self._markers]]), None]
+        blitter, old = self._blitter[self.kind]
+        right = (self.outlier, self.delta)
+        left = (self.delta,) if self.kind == REGRESSION else (self.alpha, self.gamma)
+        key = (left, right) if self.kind == REGRESSION else (right, left)
+        if old is None or key[0] != old[0]:
+            blitter.invalidate(0)
+        elif key[1] != old[1]:
+            blitter.invalidate(1)
+        self._blitter[self.kind][1] = key
+        return blitter.png(dpi)
 
     def __repr__(self):
         args = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.CONTROLS)

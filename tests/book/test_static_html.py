@@ -162,3 +162,12 @@ def test_linkchecker(html_dir, tmp_path):
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, f"linkchecker found problems:\n{out[-4000:]}"
     assert re.search(r"\b0 errors found", out), out[-2000:]
+
+
+def test_status_page_lists_every_chapter(html_dir):
+    s = soup(html_dir / "book" / "status.html")
+    rows = [[c.get_text(strip=True) for c in r.find_all("td")] for r in s.select("table tr")]
+    rows = {r[0]: r for r in rows if r}
+    for page in CHAPTERS:
+        assert page in rows, f"status page: no execution data for {page} (run `make outputs`)"
+        assert rows[page][-1] == "✅", f"status page: {page} has a failed cell: {rows[page]}"

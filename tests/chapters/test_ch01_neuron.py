@@ -437,6 +437,10 @@ def test_fast_png_is_the_full_drawing():
         {"w1": 0, "w2": 0},
         {"g": "tanh", "target": None},
         {"w2": 1.7},
+        {"g": "identity", "target": "OR"},  # back to a (g, target) seen before
+        {"b": -2.0},
+        {"g": "step"},
+        {"g": "identity", "w1": 0.5},
     ]:
         ex.update(**change)
         fast = pixels(ex.to_png(dpi=90))

@@ -304,6 +304,47 @@ class TestLossExplorer:
             assert a.shape == b.shape and np.abs(a - b).max() <= 2, controls
 
 
+@pytest.mark.parametrize("outlier", [0.0, 4.5, 12.0])
+def test_explorer_fits_are_fit_lines_exactly(outlier):
+    """The live explorer's fast, remembered fits are fit_lines' numbers, bit for bit."""
+    x, y = W.outlier_data(outlier)
+    for delta in (0.1, 0.3, 1.0, 2.7):
+        assert dict(W._explorer_fits(outlier, delta)) == W.fit_lines(x, y, delta)
+    assert W._fit_line_fast("MAE", x, y) == W.fit_line(nc.MAELoss(), x, y)
+
+
+def test_fast_png_is_exactly_a_full_draw():
+    """Pixel equality of the blitted PNG and a full draw, through both kinds and back."""
+    import io
+
+    from PIL import Image
+
+    from nbcore.widgets._html import figure_to_png
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+    ex = W.LossExplorer()
+    for controls in [
+        {},
+        {"r": 3.9},
+        {"outlier": 12.0},
+        {"delta": 0.3},
+        {"alpha": 0.9},
+        {"kind": "classification"},
+        {"p": 0.02},
+        {"gamma": 4.5},
+        {"outlier": 1.5},
+        {"kind": "regression"},
+        {"delta": 2.5},
+        {"kind": "classification"},
+        {"alpha": 0.1, "p": 0.6},
+    ]:
+        ex.set(**controls)
+        fast = pixels(ex.png())
+        assert np.array_equal(fast, pixels(figure_to_png(ex.fig, dpi=72, close=False))), controls
+
+
 def test_live_widget_controls_drive_the_readout():
     pytest.importorskip("ipywidgets")
     box = W.show_loss_explorer()

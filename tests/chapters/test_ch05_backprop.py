@@ -610,3 +610,34 @@ def test_live_widget_update_time():
         box.controls["x1"].value = float(v)
         times.append(time.process_time() - t0)
     assert np.median(times) < 0.5  # one redraw of the graph (about 0.1 s)
+
+
+def test_live_widget_fast_png_matches_a_full_draw():
+    import io
+
+    from PIL import Image
+
+    from nbcore.widgets._html import figure_to_png
+    from nbcore.widgets.backprop import _ChangedArtists
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+    stepper, full = BackpropStepper(), BackpropStepper()
+    fast = _ChangedArtists(stepper.draw(0))
+    fast.png(80)
+    changes = [(1.0, 0.5, 1.0, k) for k in range(18)]  # every step, then inputs and jumps
+    changes += [
+        (-1.0, 2.0, 0.0, 17),
+        (0.3, -1.2, 0.0, 17),
+        (0.3, -1.2, 1.0, 3),
+        (2.0, -2.0, 1.0, 11),
+    ]
+    changes += [(-0.7, 1.4, 0.0, 0), (1.6, 0.1, 1.0, 9), (1.6, 0.1, 1.0, 9)]
+    for x1, x2, y, k in changes:
+        stepper.set_input((x1, x2), y)
+        stepper.draw(k)
+        full.set_input((x1, x2), y)
+        a = pixels(fast.png(80))
+        b = pixels(figure_to_png(full.draw(k), dpi=80, close=False))
+        assert a.shape == b.shape and np.array_equal(a, b), (x1, x2, y, k)

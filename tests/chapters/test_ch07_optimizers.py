@@ -487,3 +487,49 @@ def test_live_widget_controls():
     assert readout.value == race_readout(race("saddle"))
     assert controls["nbcore-ctl-lr-adam"].value == pytest.approx(SURFACES["saddle"].lrs["Adam"])
     assert controls["nbcore-ctl-steps"].value == 100
+
+
+def test_cached_runs_equal_fresh_runs():
+    from nbcore.widgets.optimizers import SURFACES as S
+    from nbcore.widgets.optimizers import _Runner, run_path
+
+    for key, name, lr, start in [
+        ("quadratic", "Adam", 0.2, (-4.0, 1.0)),
+        ("quadratic", "SGD", 0.05, (-4.0, 1.0)),  # diverges after a few dozen steps
+        ("rosenbrock", "Momentum", 0.001, (-1.2, 1.0)),
+    ]:
+        runner = _Runner(S[key], name, lr, start)
+        for steps in (30, 5, 120, 0, 60):  # longer, shorter, longer again
+            cached, fresh = runner.path(steps), run_path(key, name, lr, start, steps)
+            assert np.array_equal(cached.points, fresh.points), (key, name, steps)
+            assert np.array_equal(cached.f, fresh.f) and cached.diverged_at == fresh.diverged_at
+
+
+def test_fast_png_matches_a_full_draw():
+    pytest.importorskip("matplotlib")
+    import io
+
+    from PIL import Image
+
+    from nbcore.widgets._html import figure_to_png
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+    fast, full = OptimizerRace(), OptimizerRace()
+    fast.to_png()
+    for controls in [
+        {"lrs": {"Adam": 0.05}},
+        {"steps": 30},
+        {"start": (1.0, -0.5)},
+        {"lrs": {"SGD": 0.045}},  # diverges: leaves the plot
+        {"surface": "rosenbrock"},
+        {"steps": 3},
+        {"surface": "saddle"},
+        {"start": (-1.5, 0.3)},
+    ]:
+        fast.set(**controls)
+        full.set(**controls)
+        a = pixels(fast.to_png())
+        b = pixels(figure_to_png(full.figure(), dpi=80, close=False))
+        assert a.shape == b.shape and np.array_equal(a, b), controls

@@ -453,6 +453,35 @@ def test_figure_is_updated_not_rebuilt():
     assert pg.fig is fig and len(line.get_xdata()) == 1
 
 
+def test_fast_png_is_the_full_drawing():
+    """The live widget's blitted PNG shows exactly what a full draw shows, pixel for pixel."""
+    import io
+
+    from PIL import Image
+
+    from nbcore.widgets._html import figure_to_png
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+    pg = Playground()
+    n_artists = len(pg.ax_data.get_children())
+    for change in [
+        lambda: None,
+        lambda: pg.step(5),
+        lambda: pg.step(20),
+        lambda: pg.configure(dataset="xor"),
+        lambda: pg.step(3),
+        lambda: pg.configure(dataset="spirals", depth=0, lr=3.0),
+        lambda: pg.step(30),
+    ]:
+        change()
+        fast = pixels(pg.to_png(dpi=72))
+        full = pixels(figure_to_png(pg.fig, dpi=72, close=False))
+        assert np.array_equal(fast, full)
+    assert len(pg.ax_data.get_children()) == n_artists  # a new data set moves the points
+
+
 def test_step_is_fast():
     """One step of 5 epochs on the 300-point default set, figure update included."""
     pg = Playground()

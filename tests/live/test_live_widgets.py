@@ -13,7 +13,10 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from bookutil import ROOT
 from cases import CASES
+
+SHOTS = ROOT / "_build" / "screenshots"  # a failing case leaves its page here
 
 # Console messages JupyterLab itself prints on a machine without internet; none comes from the
 # book. Each entry: (regex, why it is harmless).
@@ -74,7 +77,12 @@ def test_widget_controls_update_readouts(notebook, lab, chromium):
     try:
         run_all(page, f"{base}/lab/tree/{notebook}?token={token}")
         for case in [c for c in CASES if c.notebook == notebook]:
-            check_case(page, case)
+            try:
+                check_case(page, case)
+            except Exception:
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / f"live-{case.id}.png"), full_page=True)
+                raise
         assert not external, f"requests to other hosts: {external}"
         assert not _unexplained(console), f"console errors: {_unexplained(console)}"
     finally:
