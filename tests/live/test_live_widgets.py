@@ -75,7 +75,9 @@ def test_widget_controls_update_readouts(notebook, lab, chromium):
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: console.append(f"page error: {e}"))
     try:
-        run_all(page, f"{base}/lab/tree/{notebook}?token={token}")
+        # A workspace of its own, so that JupyterLab does not reopen the previous notebook.
+        workspace = notebook.split(".")[0]
+        run_all(page, f"{base}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={token}")
         for case in [c for c in CASES if c.notebook == notebook]:
             try:
                 check_case(page, case)
@@ -86,6 +88,12 @@ def test_widget_controls_update_readouts(notebook, lab, chromium):
         assert not external, f"requests to other hosts: {external}"
         assert not _unexplained(console), f"console errors: {_unexplained(console)}"
     finally:
+        try:  # free the CPU for the next notebook
+            page.evaluate(
+                "async () => await window.jupyterapp.serviceManager.sessions.shutdownAll()"
+            )
+        except Exception:  # the page may be gone after a failure; the server stops the rest
+            pass
         context.close()
 
 
