@@ -248,14 +248,34 @@ def gemm_floor(w, repeats):
     return float(np.median(times)) * (m // bs)
 
 
+def _vm(field):
+    """A field of /proc/self/status in MiB (VmRSS: resident now; VmHWM: peak since reset)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(field)
+
+
+def measure_training_memory(workload_name, impl, quick):
+    """Run one training in this process; the peak resident memory it adds (MiB).
+
+    The kernel's peak counter is reset first (``/proc/self/clear_refs``), so creating the data
+    set does not count: only what the training itself holds at its peak.
+    """
+    w = workload(workload_name, quick)
+    fn, dtype = IMPLS[impl]
+    weights = initial_weights(w["sizes"])
+    Path("/proc/self/clear_refs").write_text("5")
+    base = _vm("VmRSS")
+    fn(w, weights, dtype)
+    return _vm("VmHWM") - base
+
+
 def peak_memory(workload_name, impl, quick):
-    """Peak resident memory (MiB) of a child process that runs one training, minus its baseline."""
+    """Peak memory (MiB) added by one training, measured in a fresh child process."""
     code = (
-        f"import sys, resource; sys.path.insert(0, {str(HERE)!r}); import run as r; "
-        f"w = r.workload({workload_name!r}, {quick!r}); f, d = r.IMPLS[{impl!r}]; "
-        "wt = r.initial_weights(w['sizes']); "
-        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; f(w, wt, d); "
-        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)"
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); import run; "
+        f"print(run.measure_training_memory({workload_name!r}, {impl!r}, {quick!r}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
