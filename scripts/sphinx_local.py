@@ -9,6 +9,10 @@
    the status page would be empty. For every notebook, its execution data are taken from the
    timestamps ``jupyter execute`` saved in its cells: when it last ran, how long it took, and
    whether any cell produced an error.
+3. sphinx-exercise 1.2.1 crashes ("string indices must be integers") on a cross-reference whose
+   target is an exercise label but whose content is plain text, which napoleon creates when a
+   docstring type mentions a label (``answer : tuple, see ex-07-momentum``). Such references
+   are marked explicit before sphinx-exercise looks at them, so it leaves them alone.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+
+from sphinx.addnodes import pending_xref
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 
 def _dedup_inline_scripts(app, pagename, templatename, context, doctree):
@@ -79,7 +86,23 @@ def _record_saved_execution(app, doctree):
         NbMetadataCollector.set_exec_data(env, docname, data)
 
 
+class ProtectPlainTextExerciseRefs(SphinxPostTransform):
+    """Runs just before sphinx-exercise's UpdateReferencesToEnumerated (priority 5)."""
+
+    default_priority = 4
+
+    def run(self, **kwargs):
+        registry = getattr(self.env, "sphinx_exercise_registry", None)
+        if not registry:
+            return
+        for node in self.document.findall(pending_xref):
+            if node.get("reftarget") in registry and node.children:
+                if not hasattr(node.children[0], "get"):  # a Text node, not an inline
+                    node["refexplicit"] = True
+
+
 def setup(app):
+    app.add_post_transform(ProtectPlainTextExerciseRefs)
     app.connect("html-page-context", _dedup_inline_scripts, priority=900)
     app.connect("doctree-read", _record_saved_execution)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -19,11 +19,12 @@ from nbcore.layers import Parameter
 from nbcore.optimizers import SGD, AdaGrad, Adam
 
 # ----------------------------------------------------------------------------- settings
-#: ex-07-adam-steps: theta_0, the two gradients, and Adam's hyper-parameters (eps is large on
-#: purpose, so that where it goes changes the digits).
+#: Settings of exercise ex-07-adam-steps -- theta_0, the two gradients, and Adam's
+#: hyper-parameters (eps is large on purpose, so that where it goes changes the digits).
 ADAM_THETA0, ADAM_GRADS = 1.0, (0.4, -0.2)
 ADAM_LR, ADAM_BETAS, ADAM_EPS = 0.1, (0.9, 0.999), 0.1
-#: ex-07-momentum: f(theta) = 1.5 theta^2 (gradient 3 theta) from theta = 1, ten steps.
+#: Settings of exercise ex-07-momentum -- f(theta) = 1.5 theta^2 (gradient 3 theta)
+#: from theta = 1, ten steps.
 MOMENTUM_CURVATURE, MOMENTUM_THETA0, MOMENTUM_LR, MOMENTUM_MU, MOMENTUM_STEPS = (
     3.0,
     1.0,
@@ -31,9 +32,11 @@ MOMENTUM_CURVATURE, MOMENTUM_THETA0, MOMENTUM_LR, MOMENTUM_MU, MOMENTUM_STEPS = 
     0.9,
     10,
 )
-#: ex-07-lr-threshold: f(x, y) = 2x^2 + 10y^2, gradient (4x, 20y), curvatures 4 and 20.
+#: Settings of exercise ex-07-lr-threshold -- f(x, y) = 2x^2 + 10y^2, gradient (4x, 20y),
+#: curvatures 4 and 20.
 LR_CURVATURES = (4.0, 20.0)
-#: ex-07-adagrad: f(x, y) = (x^2 + 50 y^2) / 2 from (-4, 1) with lr 0.5, twenty steps.
+#: Settings of exercise ex-07-adagrad -- f(x, y) = (x^2 + 50 y^2) / 2 from (-4, 1) with
+#: lr 0.5, twenty steps.
 ADAGRAD_START, ADAGRAD_LR, ADAGRAD_STEPS = (-4.0, 1.0), 0.5, 20
 
 

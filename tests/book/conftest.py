@@ -33,7 +33,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(html_dir):
     """Base URL of the built book served on 127.0.0.1."""
     port = _free_port()
@@ -59,7 +59,7 @@ def server(html_dir):
         proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         skip_or_fail(f"{CHROMIUM} is missing (make test installs it with apt-get as root)")
@@ -84,12 +84,14 @@ class PageVisit:
         self.failed: list[str] = []  # local responses >= 400 or failed requests
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def open_page(browser, server):
     """``open_page("book/01_neuron")`` loads that page and waits for MathJax and widgets.
 
-    A page is loaded once per session and kept open (the chapter tests look at the same page
-    twice); ``open_page(path, fresh=True)`` loads it again, ``open_page.close(path)`` closes it
+    Module-scoped like the browser, so that Playwright's sync API (which runs an asyncio loop)
+    is stopped before other test modules start their own. A page is loaded once and kept open
+    (the chapter tests look at the same page twice); ``open_page(path, fresh=True)`` loads it
+    again, ``open_page.close(path)`` closes it
     (an open page keeps using CPU: close it when done).
     """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
