@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,3 +74,17 @@ def close(given, expected, *, rtol: float = 1e-3, atol: float = 1e-6) -> bool:
     if g.shape != e.shape:
         return False
     return bool(np.all(np.isfinite(g)) and np.allclose(g, e, rtol=rtol, atol=atol))
+
+
+def as_number(answer):
+    """``float(answer)`` for a real number (or a size-1 numeric array), else None (never raises).
+
+    Booleans are not numbers here: ``True`` as an answer is a mistake, not 1.0.
+    """
+    if isinstance(answer, bool):
+        return None
+    if isinstance(answer, numbers.Real):
+        return float(answer)
+    if isinstance(answer, np.ndarray) and answer.size == 1 and answer.dtype.kind in "fiu":
+        return float(answer.reshape(-1)[0])
+    return None

@@ -15,12 +15,10 @@ Introduced in chapter 1 (The neuron).
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from nbcore import activations as F
-from nbcore.exercises._base import Feedback, close, correct, wrong
+from nbcore.exercises._base import Feedback, as_number, close, correct, wrong
 from nbcore.widgets.neuron import GATES, X_TRUTH, gate_name
 
 __all__ = [
@@ -41,16 +39,9 @@ HAND_B = -0.5
 
 
 def _number(value):
-    """``value`` as a float, or None when it is not a single real number."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, numbers.Real):
-        out = float(value)
-    elif isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "fiu":
-        out = float(value.reshape(()))
-    else:
-        return None
-    return out if np.isfinite(out) else None
+    """``value`` as a finite float, or None when it is not a single finite real number."""
+    out = as_number(value)
+    return out if out is not None and np.isfinite(out) else None
 
 
 def _same(a, b):

@@ -8,13 +8,12 @@ Introduced in chapter 3 (Activation functions).
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
 
 from nbcore import activations as F
-from nbcore.exercises._base import Feedback, close, correct, wrong
+from nbcore.exercises._base import Feedback, as_number, close, correct, wrong
 
 #: The point of the hand computation of exercise ex-03-sigmoid-grad.
 SIGMOID_GRAD_Z = 3.0
@@ -22,22 +21,11 @@ SIGMOID_GRAD_Z = 3.0
 CHAIN_X, CHAIN_DEPTH = 3.0, 5
 
 
-def _as_number(answer):
-    """``float(answer)`` for a real number (or a size-1 array), else None."""
-    if isinstance(answer, bool):
-        return None
-    if isinstance(answer, numbers.Real):
-        return float(answer)
-    if isinstance(answer, np.ndarray) and answer.size == 1 and answer.dtype.kind in "fiu":
-        return float(answer.reshape(-1)[0])
-    return None
-
-
 def _missing_or_nan(answer, name="answer"):
     """Feedback for None / a non-number / NaN, or None when ``answer`` is a usable number."""
     if answer is None:
         return wrong(f"set `{name}` to a number first (it is still None).", "missing")
-    x = _as_number(answer)
+    x = as_number(answer)
     if x is None:
         return wrong(
             f"`{name}` should be a single number, got {type(answer).__name__} {answer!r}.",
@@ -105,7 +93,7 @@ def check_sigmoid_grad(answer) -> Feedback:
     early = _missing_or_nan(answer)
     if early is not None:
         return early
-    x = _as_number(answer)
+    x = as_number(answer)
     z = SIGMOID_GRAD_Z
     s = float(F.sigmoid(z))
     expected = s * (1 - s)
@@ -331,7 +319,7 @@ def check_chain_gradient(answer) -> Feedback:
     early = _missing_or_nan(answer)
     if early is not None:
         return early
-    x = _as_number(answer)
+    x = as_number(answer)
     factors = chain_factors()
     expected = float(np.prod(factors))
     if close(x, expected, rtol=2e-3, atol=0):

@@ -9,12 +9,11 @@ Introduced in chapter 7 (Optimizers).
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
 
-from nbcore.exercises._base import Feedback, correct, wrong
+from nbcore.exercises._base import Feedback, as_number, correct, wrong
 from nbcore.layers import Parameter
 from nbcore.optimizers import SGD, AdaGrad, Adam
 
@@ -41,17 +40,6 @@ ADAGRAD_START, ADAGRAD_LR, ADAGRAD_STEPS = (-4.0, 1.0), 0.5, 20
 
 
 # ----------------------------------------------------------------------------- helpers
-def _as_number(answer):
-    """``float(answer)`` for a real number (or a size-1 array), else None."""
-    if isinstance(answer, bool):
-        return None
-    if isinstance(answer, numbers.Real):
-        return float(answer)
-    if isinstance(answer, np.ndarray) and answer.size == 1 and answer.dtype.kind in "fiu":
-        return float(answer.reshape(-1)[0])
-    return None
-
-
 def _as_pair(answer):
     """The answer as a float array of shape (2,), or None."""
     if isinstance(answer, (str, bytes, bool)) or answer is None:
@@ -166,7 +154,7 @@ def check_adam_steps(answer) -> Feedback:
     """
     if answer is None:
         return wrong("set `answer = [theta_1, theta_2]` first (it is still None).", "missing")
-    x = _as_number(answer)
+    x = as_number(answer)
     if x is not None:
         return wrong(
             "give both values, `answer = [theta_1, theta_2]`: theta after the first and after "
@@ -364,7 +352,7 @@ def check_lr_threshold(answer) -> Feedback:
     """
     if answer is None:
         return wrong("set `lr_max` to a number first (it is still None).", "missing")
-    x = _as_number(answer)
+    x = as_number(answer)
     if x is None:
         return wrong(f"`lr_max` should be one number, got {answer!r:.60}.", "not-a-number")
     if not np.isfinite(x) or x <= 0:

@@ -8,7 +8,6 @@ Playwright these tests are skipped with the reason, except when ``CI=true``: the
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from bookutil import CHROMIUM, CHROMIUM_ARGS, HTML, skip_or_fail
+from bookutil import CHROMIUM, CHROMIUM_ARGS, HTML, free_port, skip_or_fail
 
 
 @pytest.fixture(scope="session")
@@ -27,16 +26,10 @@ def html_dir() -> Path:
     return HTML
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(html_dir):
     """Base URL of the built book served on 127.0.0.1."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)],
         cwd=html_dir,

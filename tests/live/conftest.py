@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
-from bookutil import CHROMIUM, CHROMIUM_ARGS, ROOT, skip_or_fail  # noqa: E402
+from bookutil import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, skip_or_fail  # noqa: E402
 
 BINDER_VENV = ROOT / ".venv-binder"
 
@@ -55,14 +55,6 @@ def binder_python() -> Path:
     return python
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def lab(binder_python, tmp_path_factory):
     """(base_url, token) of a JupyterLab serving a copy of book/; stopped after the session."""
@@ -72,7 +64,7 @@ def lab(binder_python, tmp_path_factory):
     tracker = root / "settings" / "@jupyterlab" / "notebook-extension"
     tracker.mkdir(parents=True)
     (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(root / "config"),
