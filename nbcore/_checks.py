@@ -21,16 +21,24 @@ def as_float_array(x, where: str, name: str = "x", dtype=None, nan_check=True) -
     ``nan_check`` is False (layers inside a network skip that scan: NaN is checked where data
     enter, in ``Dense.forward`` and in the losses).
     """
-    if type(x) is np.ndarray and x.dtype.char in "fd" and dtype is None:
+    if type(x) is np.ndarray and x.dtype.char in "fd" and (dtype is None or x.dtype == dtype):
         arr = x  # the common case, kept cheap: it runs on every layer call
     else:
         arr = _to_array(x, where, name, dtype)
-    # np.min propagates NaN: one cheap reduction (no temporary array) finds whether there is any.
-    if nan_check and arr.size and np.isnan(arr.min()):
+    if nan_check and arr.size and has_nan(arr):
         raise ValueError(
             f"{where}: expected {name} without NaN, got {int(np.isnan(arr).sum())} NaN"
         )
     return arr
+
+
+def has_nan(arr: np.ndarray) -> bool:
+    """Whether a non-empty float array holds a NaN: one reduction, no temporary array.
+
+    ``min`` propagates NaN, and NaN is the only value not equal to itself.
+    """
+    low = arr.min()
+    return low != low
 
 
 def _to_array(x, where, name, dtype):
@@ -88,8 +96,11 @@ def check_nonempty(a: np.ndarray, where: str, name: str = "pred") -> None:
 
 
 def check_range(a: np.ndarray, lo: float, hi: float, where: str, name: str) -> None:
-    """Raise unless every entry of ``a`` lies in ``[lo, hi]``."""
-    if a.size and (a.min() < lo or a.max() > hi):
+    """Raise unless every entry of ``a`` lies in ``[lo, hi]`` (NaN lies in no interval)."""
+    if a.size and not (a.min() >= lo and a.max() <= hi):  # False for NaN: min and max are NaN
+        n_nan = int(np.isnan(a).sum())
+        if n_nan:
+            raise ValueError(f"{where}: expected {name} without NaN, got {n_nan} NaN")
         raise ValueError(
             f"{where}: expected {name} in [{lo}, {hi}], got values from {a.min():g} to {a.max():g}"
         )
@@ -123,6 +134,9 @@ def check_int(value, where: str, name: str, lo: int = 1) -> int:
 
 def check_labels(y, k: int | None, where: str, name: str = "y") -> np.ndarray:
     """Return integer class labels of shape ``(m,)`` with values in ``[0, k)``."""
+    if type(y) is np.ndarray and y.dtype.kind in "iu" and y.ndim == 1 and y.size:
+        if k is None or (y.min() >= 0 and y.max() < k):
+            return y  # the common case: two reductions
     if y is None:
         raise TypeError(f"{where}: expected {name} as integer labels, got None")
     arr = np.asarray(y)

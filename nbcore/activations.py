@@ -134,7 +134,7 @@ def _shift_by_max(z, axis):
     In a row whose maximum is +inf the +inf entries become 0 (they share all the mass) and the
     others -inf; a row of all -inf becomes all 0 (equal logits give equal probabilities).
     """
-    m = np.max(z, axis=axis, keepdims=True)
+    m = z.max(axis=axis, keepdims=True)
     if np.isfinite(m).all():  # the usual case: every maximum is finite
         return z - m
     with np.errstate(invalid="ignore"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from nbcore import activations as F
-from nbcore._checks import as_float_array, check_int, check_number
+from nbcore._checks import as_float_array, check_int, check_number, has_nan
 
 
 class Parameter:
@@ -25,6 +25,8 @@ class Parameter:
     grad : ndarray of ``data.shape`` and dtype
         dL/d(data), accumulated by ``backward`` (``+=``) and reset by ``zero_grad()``.
     """
+
+    _store = None  # the model's FlatStore once a Sequential holds it (see nbcore._flat)
 
     def __init__(self, data):
         self.data = as_float_array(data, "Parameter", "data")
@@ -67,13 +69,17 @@ class Layer:
     def __repr__(self):
         return f"{type(self).__name__}()"
 
-    def _check_backward(self, dY, cached, where, shape=None):
+    def _check_backward(self, dY, cached, method="backward", shape=None):
         """dY as an array of the forward output's shape and dtype (``cached`` is None before
-        the first forward)."""
+        the first forward). The common case (already right) costs a few comparisons."""
+        shape = (None if cached is None else cached.shape) if shape is None else shape
+        if type(dY) is np.ndarray and cached is not None and dY.dtype == cached.dtype:
+            if dY.shape == shape:
+                return dY
+        where = f"{type(self).__name__}.{method}"
         if cached is None:
             raise ValueError(f"{where}: expected forward() to be called before backward()")
         dY = as_float_array(dY, where, "dY", nan_check=False)
-        shape = cached.shape if shape is None else shape
         if dY.shape != shape:
             raise ValueError(f"{where}: expected dY of shape {shape}, got {dY.shape}")
         return dY.astype(cached.dtype, copy=False)
@@ -133,16 +139,19 @@ class Dense(Layer):
         self.W = Parameter(W.astype(dtype))
         self.b = Parameter(np.zeros(n_out, dtype=dtype))
         self.input_grad = True  # Sequential turns this off for its first layer
+        self.nan_check = True  # Sequential turns this off after its first Dense layer
         self._X = None
 
     def forward(self, X):
-        X = _check_input(X, self.n_in, self.W.data.dtype, "Dense.forward")
+        X = _check_input(X, self.n_in, self.W.data.dtype, "Dense.forward", self.nan_check)
         self._X = X  # one cache, overwritten each call
-        return X @ self.W.data.T + self.b.data
+        Z = X @ self.W.data.T
+        Z += self.b.data  # Z = X W^T + b (b added to every row, in place)
+        return Z
 
     def backward(self, dZ):
         shape = None if self._X is None else (self._X.shape[0], self.n_out)
-        dZ = self._check_backward(dZ, self._X, "Dense.backward", shape)
+        dZ = self._check_backward(dZ, self._X, shape=shape)
         self.W.grad += dZ.T @ self._X
         self.b.grad += _sum_rows(dZ)  # dZ.sum(axis=0)
         return dZ @ self.W.data if self.input_grad else None
@@ -156,12 +165,29 @@ class Dense(Layer):
 
 def _sum_rows(A):
     """``A.sum(axis=0)`` computed as ``ones @ A``: the same sum, about 3x faster for tall A."""
-    return np.ones(A.shape[0], A.dtype) @ A
+    return _ones(A.shape[0], A.dtype) @ A
 
 
-def _check_input(X, n_in, dtype, where):
-    """X as an (m, n_in) array of the layer's dtype."""
-    X = as_float_array(X, where, "X")
+_ONES = {}
+
+
+def _ones(m, dtype):
+    """A read-only vector of m ones, made once per (m, dtype) and reused."""
+    key = (m, dtype)
+    if key not in _ONES:
+        if len(_ONES) > 64:  # many batch sizes (e.g. a widget's slider): start again
+            _ONES.clear()
+        _ONES[key] = np.ones(m, dtype)
+        _ONES[key].flags.writeable = False
+    return _ONES[key]
+
+
+def _check_input(X, n_in, dtype, where, nan_check=True):
+    """X as an (m, n_in) array of the layer's dtype, without NaN (when ``nan_check``)."""
+    if type(X) is np.ndarray and X.dtype == dtype and X.ndim == 2 and X.shape[1] == n_in:
+        if X.shape[0] and not (nan_check and has_nan(X)):
+            return X  # the common case: at most one reduction (the NaN scan), no copy
+    X = as_float_array(X, where, "X", nan_check=nan_check)
     if X.ndim != 2 or X.shape[1] != n_in:
         hint = " (a single sample must be passed as shape (1, n))" if X.ndim == 1 else ""
         raise ValueError(f"{where}: expected X of shape (m, {n_in}), got {X.shape}{hint}")
@@ -180,15 +206,14 @@ class Activation(Layer):
         self._Z = None
 
     def forward(self, Z):
-        self._Z = as_float_array(Z, self._where("forward"), "Z", nan_check=False)
-        return self.g(self._Z)
+        if not (type(Z) is np.ndarray and Z.dtype.char in "fd"):  # else: already a float array
+            Z = as_float_array(Z, f"{type(self).__name__}.forward", "Z", nan_check=False)
+        self._Z = Z
+        return self.g(Z)
 
     def backward(self, dA):
-        dA = self._check_backward(dA, self._Z, self._where("backward"))
+        dA = self._check_backward(dA, self._Z)
         return dA * self.g_prime(self._Z)
-
-    def _where(self, method):
-        return f"{type(self).__name__}.{method}"
 
 
 class Identity(Activation):
@@ -223,7 +248,7 @@ class Sigmoid(Activation):
         return self._A
 
     def backward(self, dA):
-        dA = self._check_backward(dA, self._Z, "Sigmoid.backward")
+        dA = self._check_backward(dA, self._Z)
         return dA * self._A * (1 - self._A)
 
     def g(self, Z):
@@ -249,6 +274,10 @@ class ReLU(Activation):
 
     def g_prime(self, Z):
         return (Z > 0).astype(Z.dtype)
+
+    def backward(self, dA):
+        dA = self._check_backward(dA, self._Z)
+        return dA * (self._Z > 0)  # dA * g'(Z), multiplying by the boolean mask directly
 
 
 class LeakyReLU(Activation):
@@ -312,7 +341,7 @@ class Softmax(Layer):
         return self._A
 
     def backward(self, dA):
-        dA = self._check_backward(dA, self._A, "Softmax.backward")
+        dA = self._check_backward(dA, self._A)
         A = self._A
         return A * (dA - (dA * A).sum(axis=self.axis, keepdims=True))
 
@@ -346,7 +375,7 @@ class Dropout(Layer):
         return X * self._scale
 
     def backward(self, dA):
-        dA = self._check_backward(dA, self._scale, "Dropout.backward")
+        dA = self._check_backward(dA, self._scale)
         return dA * self._scale
 
     def __repr__(self):

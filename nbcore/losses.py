@@ -30,11 +30,13 @@ class Loss:
     def __call__(self, pred, target):
         return self.forward(pred, target)
 
-    def _inputs(self, pred, target):
-        """pred and target as float arrays of one shape, pred's dtype, non-empty."""
+    def _inputs(self, pred, target, nan_check=True):
+        """pred and target as float arrays of one shape, pred's dtype, non-empty.
+
+        ``nan_check=False`` when the caller checks the target's range (NaN fails that too)."""
         where = f"{type(self).__name__}.forward"
         pred = as_float_array(pred, where, "pred")
-        target = as_float_array(target, where, "target", dtype=pred.dtype)
+        target = as_float_array(target, where, "target", dtype=pred.dtype, nan_check=nan_check)
         check_same_shape(pred, target, where)
         check_nonempty(pred, where)
         return pred, target
@@ -161,17 +163,23 @@ class BCEWithLogitsLoss(Loss):
     """
 
     def forward(self, pred, target):
-        pred, target = self._inputs(pred, target)
+        pred, target = self._inputs(pred, target, nan_check=False)
         check_range(target, 0, 1, "BCEWithLogitsLoss.forward", "target")
         z, y = pred, target
         e = np.exp(-np.abs(z))  # e^{-|z|} <= 1 never overflows; shared by loss and gradient
         if np.isfinite(z).all():
-            loss = np.maximum(z, 0) - z * y + np.log1p(e)
+            loss = np.maximum(z, 0)
+            loss -= z * y
+            loss += np.log1p(e)  # max(z, 0) - z y + log(1 + e^{-|z|}), built in place
+            loss = loss.sum() / z.size
         else:  # z = ±inf: the limits y softplus(-z) + (1 - y) softplus(z), skipping 0 * inf
-            loss = _weighted(y, F.softplus(-z)) + _weighted(1 - y, F.softplus(z))
-        sigma = np.where(z >= 0, 1, e) / (1 + e)  # sigma(z), as in activations.sigmoid
-        self._dpred = (sigma - y) / z.size
-        return float(np.mean(loss))
+            loss = np.mean(_weighted(y, F.softplus(-z)) + _weighted(1 - y, F.softplus(z)))
+        sigma = np.where(z >= 0, 1, e)
+        sigma /= 1 + e  # sigma(z), as in activations.sigmoid
+        sigma -= y
+        sigma /= z.size
+        self._dpred = sigma  # (sigma(z) - y) / N
+        return float(loss)
 
 
 def _labels(target, m, k, where):
@@ -215,14 +223,14 @@ class CrossEntropyLoss(Loss):
         Z = check_matrix(pred, where, "pred")
         m, k = Z.shape
         shifted = F._shift_by_max(Z, axis=1)  # z - max z: no exp overflows
-        E = np.exp(shifted)
-        S = E.sum(axis=1, keepdims=True)
-        P = E / S  # softmax(Z)
+        P = np.exp(shifted)
+        S = P.sum(axis=1, keepdims=True)
+        P /= S  # softmax(Z), in place
         logS = np.log(S)  # log P = shifted - log S
         if np.ndim(target) == 1:  # integer labels: pick log P[i, y_i], no one-hot matrix built
             y = _labels(target, m, k, where)
             rows = np.arange(m)
-            loss = -(shifted[rows, y] - logS[:, 0]).mean()
+            loss = (logS.sum() - shifted[rows, y].sum()) / m  # -mean_i log P[i, y_i]
             P[rows, y] -= 1  # P - Y
         else:
             Y = _class_targets(target, m, k, Z.dtype, where)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nbcore._flat import FlatStore, can_pack, store_of
 from nbcore.layers import (
     GELU,
     Dense,
@@ -27,6 +28,11 @@ class Sequential:
     Backward runs the layers in reverse order, each receiving the gradient its successor
     returned. A new model is in training mode, as in PyTorch.
 
+    The model keeps the values and gradients of all its parameters in two flat vectors, and
+    each ``layer.W.data`` / ``layer.W.grad`` is a view into them (so optimizers can update the
+    whole model in a few NumPy calls; see ``nbcore._flat``). Nothing changes for the reader:
+    ``model[0].W.data`` is still the weight matrix, updated in place.
+
     Examples
     --------
     >>> model = Sequential(Dense(2, 3), Sigmoid(), Dense(3, 1))
@@ -43,6 +49,12 @@ class Sequential:
         self.layers = list(layers)
         self.training = True
         self._input_grad = False
+        dense = [layer for layer in self.layers if isinstance(layer, Dense)]
+        for layer in dense[1:]:
+            layer.nan_check = False  # NaN is checked where data enter: the first Dense layer
+        params = self.parameters()
+        if can_pack(params) and store_of(params) is None:
+            FlatStore(params)
 
     def forward(self, X):
         """Run every layer on X; returns the last layer's output."""
@@ -60,15 +72,17 @@ class Sequential:
         Dense layer skips that matrix product by default); otherwise None.
         """
         first = self.layers[0] if self.layers else None
-        if isinstance(first, Dense):
-            first.input_grad = self._input_grad
+        if not isinstance(first, Dense) or self._input_grad:
+            for layer in reversed(self.layers):
+                dY = layer.backward(dY)
+            return dY
+        first.input_grad = False  # skip dX = dZ W for the first layer
         try:
             for layer in reversed(self.layers):
                 dY = layer.backward(dY)
         finally:
-            if isinstance(first, Dense):
-                first.input_grad = True  # on its own, a layer always returns dX
-        return dY
+            first.input_grad = True  # on its own, a layer always returns dX
+        return None
 
     @property
     def input_grad(self):
@@ -85,8 +99,13 @@ class Sequential:
 
     def zero_grad(self):
         """Reset every parameter's gradient to zero."""
-        for p in self.parameters():
-            p.zero_grad()
+        params = self.parameters()
+        store = store_of(params)
+        if store is not None:
+            store.grad[...] = 0
+        else:
+            for p in params:
+                p.zero_grad()
 
     def train(self):
         """Training mode (Dropout active). Returns the model."""

@@ -6,18 +6,24 @@ Per-parameter state is readable as ``opt.state[i]`` (a dict of arrays shaped lik
 
 How the code is laid out: each optimizer's ``update(g)`` is its formula, written once for the
 gradient ``g`` of **all** parameters laid end to end in one flat vector, and returns the step to
-subtract. The base class gathers the gradients into that vector and subtracts the step from each
-parameter. Working on one vector instead of one array per parameter is much faster for small
-networks (see "Performance notes" in the API reference) and changes no number.
+subtract (``update`` never changes ``g``). For a model's parameters that vector already exists: a
+``Sequential`` keeps its parameters in one flat vector (``nbcore._flat``), so ``step()`` is
+``theta -= update(g)`` on it. For other parameters the base class copies the gradients into a
+vector and subtracts each parameter's slice of the step. Working on one vector instead of one
+array per parameter is much faster for small networks (see "Performance notes" in the API
+reference) and changes no number.
 
 Introduced in chapter 7 (Optimizers).
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from nbcore._checks import check_number
+from nbcore._flat import store_of
 from nbcore.layers import Parameter
 
 
@@ -40,6 +46,7 @@ class Optimizer:
         self.params = params
         self.lr = check_number(lr, name, "lr (learning rate)", lo=0)
         self.state = [{} for _ in params]
+        self._store = store_of(params)  # the model's flat vectors, when it has them
         # Where each parameter sits in the flat vector; reusable buffers (no allocation per step).
         ends = np.cumsum([p.data.size for p in params])
         self._slices = [slice(e - p.data.size, e) for p, e in zip(params, ends, strict=True)]
@@ -48,11 +55,18 @@ class Optimizer:
 
     def zero_grad(self):
         """Set every parameter's gradient to zero."""
-        for p in self.params:
-            p.zero_grad()
+        if self._store is not None and self._store.intact():
+            self._store.grad[...] = 0  # one call for the whole model
+        else:
+            for p in self.params:
+                p.zero_grad()
 
     def step(self):
         """Update every parameter once from its current gradient."""
+        store = self._store
+        if store is not None and store.intact():
+            store.data -= self.update(store.grad)  # theta <- theta - step, all at once
+            return
         g = np.concatenate([p.grad.ravel() for p in self.params], out=self._g)
         delta = self.update(g)
         for p, s in zip(self.params, self._slices, strict=True):
@@ -70,6 +84,9 @@ class Optimizer:
         return flat
 
     def _flat_params(self):
+        """All parameter values as one flat vector (read only: a copy unless packed)."""
+        if self._store is not None and self._store.intact():
+            return self._store.data
         return np.concatenate([p.data.ravel() for p in self.params])
 
     def __repr__(self):
@@ -104,9 +121,9 @@ class SGD(Optimizer):
         self._v = None
 
     def update(self, g):
-        mu, wd, tmp = self.momentum, self.weight_decay, self._tmp
+        mu, wd = self.momentum, self.weight_decay
         if wd:
-            g += wd * self._flat_params()  # g <- g + wd theta
+            g = g + wd * self._flat_params()  # g <- g + wd theta (a new array: g is left as is)
         if mu:
             if self._v is None:
                 self._v = self._flat_state("momentum_buffer")
@@ -114,12 +131,8 @@ class SGD(Optimizer):
             else:
                 self._v *= mu
                 self._v += g  # v <- mu v + g
-            if self.nesterov:
-                np.multiply(self._v, mu, out=tmp)
-                g += tmp  # g <- g + mu v
-            else:
-                g = self._v  # g <- v
-        return np.multiply(g, self.lr, out=tmp)  # theta <- theta - lr g
+            g = g + mu * self._v if self.nesterov else self._v  # g <- g + mu v, or g <- v
+        return np.multiply(g, self.lr, out=self._tmp)  # theta <- theta - lr g
 
     def _hyper(self):
         return {
@@ -228,17 +241,21 @@ class Adam(Optimizer):
         for state in self.state:
             state["step"] = self.t
         t, m, v, tmp = self.t, self._m, self._v, self._tmp
-        m *= b1
-        m += np.multiply(g, 1 - b1, out=tmp)  # m <- b1 m + (1 - b1) g
-        v *= b2
+        np.subtract(g, m, out=tmp)
+        tmp *= 1 - b1
+        m += tmp  # m <- m + (1 - b1)(g - m), which is b1 m + (1 - b1) g
         np.multiply(g, g, out=tmp)
         tmp *= 1 - b2
+        v *= b2
         v += tmp  # v <- b2 v + (1 - b2) g^2
+        # lr m_hat / (sqrt(v_hat) + eps) with m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t),
+        # rearranged (multiplied above and below by sqrt(1 - b2^t)) to save a pass:
+        #   = [lr sqrt(1 - b2^t) / (1 - b1^t)] m / (sqrt(v) + eps sqrt(1 - b2^t))
+        c2 = math.sqrt(1 - b2**t)
         np.sqrt(v, out=tmp)
-        tmp /= np.sqrt(1 - b2**t)
-        tmp += self.eps  # sqrt(v_hat) + eps, with v_hat = v / (1 - b2^t)
+        tmp += self.eps * c2
         np.divide(m, tmp, out=tmp)
-        tmp *= self.lr / (1 - b1**t)  # lr m_hat / (sqrt(v_hat) + eps), m_hat = m / (1 - b1^t)
+        tmp *= self.lr * c2 / (1 - b1**t)
         return tmp
 
     def _hyper(self):

@@ -154,13 +154,14 @@ def _fit_line_fast(loss, x, y, delta=1.0, steps=300, lr=0.1, betas=(0.9, 0.999),
         r = (w * x + b) - y
         g = np.sign(r) / n if loss == "MAE" else np.clip(r, -delta, delta) / n
         g_w, g_b = 0.0 + float(g @ x), 0.0 + float(g.sum())  # Parameter.grad: 0 += gradient
-        m_w = m_w * b1 + g_w * (1 - b1)
-        m_b = m_b * b1 + g_b * (1 - b1)
+        m_w = m_w + (g_w - m_w) * (1 - b1)
+        m_b = m_b + (g_b - m_b) * (1 - b1)
         v_w = v_w * b2 + g_w * g_w * (1 - b2)
         v_b = v_b * b2 + g_b * g_b * (1 - b2)
-        root, scale = math.sqrt(1 - b2**t), lr / (1 - b1**t)
-        w -= m_w / (math.sqrt(v_w) / root + eps) * scale
-        b -= m_b / (math.sqrt(v_b) / root + eps) * scale
+        c2 = math.sqrt(1 - b2**t)
+        scale = lr * c2 / (1 - b1**t)
+        w -= m_w / (math.sqrt(v_w) + eps * c2) * scale
+        b -= m_b / (math.sqrt(v_b) + eps * c2) * scale
     return w, b
 
 

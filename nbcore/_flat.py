@@ -1,0 +1,74 @@
+"""A model's parameters stored end to end in one flat vector (a performance detail).
+
+A reader can skip this module: nothing in the formulas depends on it.
+
+``Sequential`` calls ``FlatStore(parameters)`` once. Afterwards every ``Parameter.data`` and
+``Parameter.grad`` of the model is a *view* into one of two flat vectors (values, gradients), so
+an optimizer updates all parameters with a handful of NumPy calls instead of a handful per
+parameter, and ``zero_grad`` is a single call. Layers still read and write ``W.data`` and
+``W.grad`` in place, exactly as before.
+
+If a parameter is later given a new array (``layer.W.data = ...``), the views are no longer the
+parameter's arrays: ``intact()`` then returns False and the optimizers fall back to copying the
+gradients into a vector of their own, so the result is the same, only a little slower.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class FlatStore:
+    """Values and gradients of ``params`` in two flat vectors ``data`` and ``grad``.
+
+    Parameters
+    ----------
+    params : list of Parameter
+        Distinct parameters of one dtype. Their current values and gradients are copied in, then
+        each ``.data`` / ``.grad`` is replaced by a view of the same shape into the vectors.
+    """
+
+    def __init__(self, params):
+        self.params = list(params)
+        dtype = self.params[0].data.dtype
+        total = sum(p.data.size for p in self.params)
+        self.data = np.empty(total, dtype)
+        self.grad = np.empty(total, dtype)
+        self._views = []
+        start = 0
+        for p in self.params:
+            end = start + p.data.size
+            data = self.data[start:end].reshape(p.data.shape)
+            grad = self.grad[start:end].reshape(p.data.shape)
+            data[...], grad[...] = p.data, p.grad
+            p.data, p.grad, p._store = data, grad, self
+            self._views.append((data, grad))
+            start = end
+
+    def intact(self):
+        """True while every parameter still uses its views (no new array was assigned)."""
+        for p, (data, grad) in zip(self.params, self._views, strict=True):
+            if p.data is not data or p.grad is not grad:
+                return False
+        return True
+
+
+def can_pack(params):
+    """Whether ``params`` (a list) can share one store: non-empty, distinct, one dtype."""
+    return (
+        len(params) > 0
+        and len({id(p) for p in params}) == len(params)
+        and len({p.data.dtype for p in params}) == 1
+    )
+
+
+def store_of(params):
+    """The FlatStore holding exactly ``params`` in this order, still intact; else None."""
+    store = getattr(params[0], "_store", None) if params else None
+    if store is None or store.params != params or not store.intact():
+        return None
+    # A deep copy of a model copies the views as independent arrays: check they are views.
+    for data, grad in store._views:
+        if data.base is not store.data or grad.base is not store.grad:
+            return None
+    return store
