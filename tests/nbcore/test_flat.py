@@ -1,0 +1,127 @@
+"""The flat parameter store of a Sequential, and the optimizers' two paths (packed or not)."""
+
+import copy
+
+import numpy as np
+import pytest
+
+import nbcore as nc
+from nbcore._flat import store_of
+
+OPTIMIZERS = [
+    lambda ps: nc.SGD(ps, lr=0.1),
+    lambda ps: nc.SGD(ps, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01),
+    lambda ps: nc.AdaGrad(ps, lr=0.1),
+    lambda ps: nc.RMSprop(ps, lr=0.01),
+    lambda ps: nc.Adam(ps, lr=0.01),
+]
+
+
+def _data():
+    X, y = nc.make_moons(64, noise=0.2, rng=np.random.default_rng(0))
+    return X, y[:, None].astype(float)
+
+
+def _train(model, make_opt, steps=5):
+    X, Y = _data()
+    loss_fn, opt = nc.BCEWithLogitsLoss(), make_opt(model.parameters())
+    for _ in range(steps):
+        opt.zero_grad()
+        loss_fn.forward(model.forward(X), Y)
+        model.backward(loss_fn.backward())
+        opt.step()
+    return opt
+
+
+def test_parameters_are_views_into_one_vector():
+    model = nc.MLP([2, 4, 1])
+    store = store_of(model.parameters())
+    assert store is not None and store.data.size == 2 * 4 + 4 + 4 * 1 + 1
+    for p in model.parameters():
+        assert p.data.base is store.data and p.grad.base is store.grad
+    model[0].W.data[0, 0] = 7.0  # writing through a layer writes into the vector
+    assert store.data[0] == 7.0
+
+
+def test_packing_keeps_values_and_gradients():
+    d1, d2 = nc.Dense(2, 3, rng=np.random.default_rng(1)), nc.Dense(3, 1)
+    d1.W.grad += 1.5
+    W1, b2 = d1.W.data.copy(), d2.b.data.copy()
+    nc.Sequential(d1, nc.ReLU(), d2)
+    np.testing.assert_array_equal(d1.W.data, W1)
+    np.testing.assert_array_equal(d2.b.data, b2)
+    assert np.all(d1.W.grad == 1.5)
+
+
+@pytest.mark.parametrize("make_opt", OPTIMIZERS)
+def test_packed_and_unpacked_optimizers_agree_exactly(make_opt):
+    packed = nc.MLP([2, 5, 1], rng=np.random.default_rng(2))
+    unpacked = copy.deepcopy(packed)  # a deep copy has independent arrays: not packed
+    assert store_of(packed.parameters()) is not None
+    assert store_of(unpacked.parameters()) is None
+    opt_a, opt_b = _train(packed, make_opt), _train(unpacked, make_opt)
+    assert opt_a._store is not None and opt_b._store is None
+    for a, b in zip(packed.parameters(), unpacked.parameters(), strict=True):
+        np.testing.assert_array_equal(a.data, b.data)
+
+
+@pytest.mark.parametrize("make_opt", OPTIMIZERS)
+def test_step_leaves_the_gradients_unchanged(make_opt):
+    model = nc.MLP([2, 5, 1], rng=np.random.default_rng(3))
+    X, Y = _data()
+    opt, loss_fn = make_opt(model.parameters()), nc.BCEWithLogitsLoss()
+    loss_fn.forward(model.forward(X), Y)
+    model.backward(loss_fn.backward())
+    before = [p.grad.copy() for p in model.parameters()]
+    opt.step()
+    opt.step()  # momentum and weight decay must not write into .grad either
+    for p, g in zip(model.parameters(), before, strict=True):
+        np.testing.assert_array_equal(p.grad, g)
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_new_array_assigned_to_a_parameter_is_still_trained(when):
+    model = nc.MLP([2, 5, 1], rng=np.random.default_rng(4))
+    reference = copy.deepcopy(model)
+    opt = nc.SGD(model.parameters(), lr=0.1) if when == "after" else None
+    model[0].W.data = model[0].W.data.copy()  # a new array: the store is no longer intact
+    opt = opt or nc.SGD(model.parameters(), lr=0.1)
+    assert opt._store is None or not opt._store.intact()
+    _train(model, lambda ps: opt)
+    _train(reference, lambda ps: nc.SGD(ps, lr=0.1))
+    for a, b in zip(model.parameters(), reference.parameters(), strict=True):
+        np.testing.assert_array_equal(a.data, b.data)
+
+
+def test_zero_grad_clears_every_gradient_packed_or_not():
+    for model in (nc.MLP([2, 3, 1]), copy.deepcopy(nc.MLP([2, 3, 1]))):
+        for p in model.parameters():
+            p.grad += 2.0
+        model.zero_grad()
+        assert all(not p.grad.any() for p in model.parameters())
+
+
+def test_shared_or_mixed_dtype_parameters_are_not_packed():
+    d = nc.Dense(3, 3)
+    shared = nc.Sequential(d, nc.ReLU(), d)  # the same layer twice
+    assert store_of(shared.parameters()) is None
+    mixed = nc.Sequential(nc.Dense(2, 3), nc.Dense(3, 1, dtype=np.float32))
+    assert store_of(mixed.parameters()) is None
+
+
+def test_only_the_first_dense_layer_scans_for_nan():
+    model = nc.MLP([2, 3, 3, 1])
+    dense = [layer for layer in model if isinstance(layer, nc.Dense)]
+    assert [d.nan_check for d in dense] == [True, False, False]
+    with pytest.raises(ValueError, match=r"Dense.forward: expected X without NaN, got 1 NaN"):
+        model.forward(np.array([[0.0, np.nan]]))
+    assert nc.Dense(2, 1).nan_check  # a layer on its own checks its input
+
+
+def test_first_layer_returns_dx_again_after_a_model_backward():
+    model = nc.MLP([2, 3, 1])
+    X = np.ones((4, 2))
+    model.forward(X)
+    assert model.backward(np.ones((4, 1))) is None  # the model skips dL/dX by default
+    model[0].forward(X)
+    assert model[0].backward(np.ones((4, 3))).shape == (4, 2)
