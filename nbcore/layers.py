@@ -109,6 +109,11 @@ class Dense(Layer):
     W : Parameter of shape (n_out, n_in)
         Row j holds the weights of unit j, as in ``torch.nn.Linear``.
     b : Parameter of shape (n_out,)
+    input_grad : bool
+        Whether ``backward`` returns dX (True; a ``Sequential`` skips it for its first layer).
+    nan_check : bool
+        Whether ``forward`` scans X for NaN (True; a ``Sequential`` turns it off for every Dense
+        layer after the first, whose input comes from inside the network).
 
     Notes
     -----
@@ -165,21 +170,23 @@ class Dense(Layer):
 
 def _sum_rows(A):
     """``A.sum(axis=0)`` computed as ``ones @ A``: the same sum, about 3x faster for tall A."""
-    return _ones(A.shape[0], A.dtype) @ A
+    return _vector("ones", A.shape[0], A.dtype) @ A
 
 
-_ONES = {}
+_VECTORS = {}
 
 
-def _ones(m, dtype):
-    """A read-only vector of m ones, made once per (m, dtype) and reused."""
-    key = (m, dtype)
-    if key not in _ONES:
-        if len(_ONES) > 64:  # many batch sizes (e.g. a widget's slider): start again
-            _ONES.clear()
-        _ONES[key] = np.ones(m, dtype)
-        _ONES[key].flags.writeable = False
-    return _ONES[key]
+def _vector(kind, m, dtype=np.float64):
+    """A read-only ``np.ones(m, dtype)`` (kind "ones") or ``np.arange(m)`` (kind "arange"),
+    made once per (kind, m, dtype) and reused: the hot loops need one per batch size."""
+    key = (kind, m, dtype)
+    if key not in _VECTORS:
+        if len(_VECTORS) > 64:  # many batch sizes (e.g. a widget's slider): start again
+            _VECTORS.clear()
+        v = np.ones(m, dtype) if kind == "ones" else np.arange(m)
+        v.flags.writeable = False
+        _VECTORS[key] = v
+    return _VECTORS[key]
 
 
 def _check_input(X, n_in, dtype, where, nan_check=True):

@@ -22,6 +22,7 @@ from nbcore._checks import (
     check_range,
     check_same_shape,
 )
+from nbcore.layers import _vector
 
 
 class Loss:
@@ -229,7 +230,7 @@ class CrossEntropyLoss(Loss):
         logS = np.log(S)  # log P = shifted - log S
         if np.ndim(target) == 1:  # integer labels: pick log P[i, y_i], no one-hot matrix built
             y = _labels(target, m, k, where)
-            rows = np.arange(m)
+            rows = _vector("arange", m)  # np.arange(m), made once per batch size
             loss = (logS.sum() - shifted[rows, y].sum()) / m  # -mean_i log P[i, y_i]
             P[rows, y] -= 1  # P - Y
         else:

@@ -46,6 +46,20 @@ def test_w2_reports_the_gemm_floor(quick_results):
     )
 
 
+@pytest.mark.parametrize("workload", ["W1", "W2"])
+def test_sklearn_loss_differs_only_by_its_adam_eps_rule(quick_results, workload):
+    entry = quick_results["workloads"][workload]
+    sklearn = entry["rows"]["sklearn f32"]["final_loss"]
+    assert entry["nbcore_f32_sklearn_adam_loss"] == pytest.approx(sklearn, rel=1e-6)
+
+
+def test_w2_float64_runs_agree(quick_results):
+    losses = quick_results["workloads"]["W2"]["float64_final_losses"]
+    if "torch f32" not in losses:
+        pytest.skip("PyTorch is not installed")
+    assert losses["torch f32"] == pytest.approx(losses["nbcore f32"], rel=1e-9)
+
+
 def test_book_page_matches_committed_results():
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "report.py"), "--check"],
