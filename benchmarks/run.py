@@ -359,7 +359,9 @@ def main(argv=None):
             # float32 runs of W2 drift apart (a ReLU pre-activation within rounding of 0 flips
             # sign); in float64 nbcore and PyTorch follow the same path: their final losses.
             entry["float64_final_losses"] = {
-                k: final_loss(IMPLS[k][0](w, weights, np.float64)[1], w["X"], w["y"], w["task"])[0]
+                k.split()[0]: final_loss(
+                    IMPLS[k][0](w, weights, np.float64)[1], w["X"], w["y"], w["task"]
+                )[0]
                 for k in ("nbcore f32", "torch f32")
                 if k in rows
             }
@@ -401,9 +403,7 @@ def format_workload(name, entry):
             f"loss {r['final_loss']:.6f}  acc {r['accuracy']:.4f}{mem}"
         )
     if "float64_final_losses" in entry:
-        losses = ", ".join(
-            f"{k.split()[0]} {v:.10f}" for k, v in entry["float64_final_losses"].items()
-        )
+        losses = ", ".join(f"{k} {v:.10f}" for k, v in entry["float64_final_losses"].items())
         lines.append(f"  float64 final losses: {losses}")
     if "nbcore_f32_sklearn_adam_loss" in entry:
         loss = entry["nbcore_f32_sklearn_adam_loss"]

@@ -55,9 +55,9 @@ def test_sklearn_loss_differs_only_by_its_adam_eps_rule(quick_results, workload)
 
 def test_w2_float64_runs_agree(quick_results):
     losses = quick_results["workloads"]["W2"]["float64_final_losses"]
-    if "torch f32" not in losses:
+    if "torch" not in losses:
         pytest.skip("PyTorch is not installed")
-    assert losses["torch f32"] == pytest.approx(losses["nbcore f32"], rel=1e-9)
+    assert losses["torch"] == pytest.approx(losses["nbcore"], rel=1e-9)
 
 
 def test_book_page_matches_committed_results():
