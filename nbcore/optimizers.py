@@ -220,6 +220,12 @@ class Adam(Optimizer):
 
     eps is added **outside** the square root, as in PyTorch and the Adam paper.
     State: ``state[i]["step"]`` (t), ``state[i]["m"]``, ``state[i]["v"]``.
+
+    The code computes the last line rearranged, with the corrections as two scalars:
+    :math:`\theta \leftarrow \theta - \eta \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}\,
+    m / (\sqrt{v} + \epsilon \sqrt{1 - \beta_2^t})`, the same number up to rounding, with fewer
+    passes over the parameters (chapter 7 compares it with scikit-learn's "folded" form,
+    which leaves out the factor on :math:`\epsilon`).
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
