@@ -53,9 +53,14 @@ class Optimizer:
         self._g = np.empty(int(ends[-1]), dtype=params[0].data.dtype)
         self._tmp = np.empty_like(self._g)
 
+    def _live_store(self):
+        """The model's flat vectors while every parameter still uses them, else None."""
+        store = self._store
+        return store if store is not None and store.intact() else None
+
     def zero_grad(self):
         """Set every parameter's gradient to zero."""
-        if self._store is not None and self._store.intact():
+        if self._live_store() is not None:
             self._store.grad[...] = 0  # one call for the whole model
         else:
             for p in self.params:
@@ -63,8 +68,8 @@ class Optimizer:
 
     def step(self):
         """Update every parameter once from its current gradient."""
-        store = self._store
-        if store is not None and store.intact():
+        store = self._live_store()
+        if store is not None:
             store.data -= self.update(store.grad)  # theta <- theta - step, all at once
             return
         g = np.concatenate([p.grad.ravel() for p in self.params], out=self._g)
@@ -85,7 +90,7 @@ class Optimizer:
 
     def _flat_params(self):
         """All parameter values as one flat vector (read only: a copy unless packed)."""
-        if self._store is not None and self._store.intact():
+        if self._live_store() is not None:
             return self._store.data
         return np.concatenate([p.data.ravel() for p in self.params])
 
