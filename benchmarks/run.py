@@ -10,7 +10,8 @@ the same thing on an idle machine. Usage::
     python benchmarks/run.py --quick    # tiny sizes, a smoke test (used by the test suite)
 
 Workloads (issue "nbcore fast as well as readable"):
-    W1  digits 1797x64, 64-64-10 ReLU, softmax cross-entropy, Adam lr 1e-3, batch 32, 20 epochs
+    W1  digits 1797x64, 64-64-10 ReLU, softmax cross-entropy, Adam lr 1e-3 (eps 1e-10), batch 32,
+        20 epochs
     W2  synthetic MNIST-shaped 60000x784 float32, 784-256-128-10 ReLU, Adam, batch 128, 1 epoch
     W3  two moons (300, noise 0.1), 2-16-16-1 ReLU, full-batch gradient descent, 2000 steps
 """
@@ -53,6 +54,7 @@ def workload(name, quick=False):
             sizes=[64, 64, 10],
             opt="adam",
             lr=1e-3,
+            eps=1e-10,  # Adam's eps (1e-8 is where the libraries' Adam formulas differ: see main)
             batch=32,
             epochs=2 if quick else 20,
             task="multiclass",
@@ -68,6 +70,7 @@ def workload(name, quick=False):
             sizes=[784, 256, 128, 10],
             opt="adam",
             lr=1e-3,
+            eps=1e-8,
             batch=128,
             epochs=1,
             task="multiclass",
@@ -144,9 +147,9 @@ def run_nbcore(w, weights, dtype, optimizer=None):
     else:
         Y, loss_fn = w["y"], nc.CrossEntropyLoss()
     if optimizer is not None:
-        opt = optimizer(model.parameters(), lr=w["lr"])
+        opt = optimizer(model.parameters(), lr=w["lr"], eps=w["eps"])
     elif w["opt"] == "adam":
-        opt = nc.Adam(model.parameters(), lr=w["lr"])
+        opt = nc.Adam(model.parameters(), lr=w["lr"], eps=w["eps"])
     else:
         opt = nc.SGD(model.parameters(), lr=w["lr"])
     t0 = time.process_time()
@@ -183,7 +186,7 @@ def run_sklearn(w, weights, dtype):
         random_state=0,
     )
     if w["opt"] == "adam":
-        clf = MLPClassifier(solver="adam", **common)
+        clf = MLPClassifier(solver="adam", epsilon=w["eps"], **common)
     else:
         clf = MLPClassifier(solver="sgd", momentum=0.0, nesterovs_momentum=False, **common)
     with warnings.catch_warnings():
@@ -221,7 +224,7 @@ def run_torch(w, weights, dtype):
     else:
         Y, loss_fn = torch.from_numpy(w["y"]), torch.nn.CrossEntropyLoss()
     if w["opt"] == "adam":
-        opt = torch.optim.Adam(model.parameters(), lr=w["lr"])
+        opt = torch.optim.Adam(model.parameters(), lr=w["lr"], eps=w["eps"])
     else:
         opt = torch.optim.SGD(model.parameters(), lr=w["lr"])
     m, bs = X.shape[0], w["batch"] or X.shape[0]
@@ -271,6 +274,49 @@ def gemm_floor(w, repeats):
                     A[layer + 1] @ W  # dA_prev (not needed for the first layer)
         times.append((time.process_time() - t0) / 20)
     return float(np.median(times)) * (m // bs)
+
+
+def eps_rule_check(w, weights, rows, eps=1e-8):
+    """Final losses with Adam's default eps, where scikit-learn's formula differs from PyTorch's
+    (and nbcore's): nbcore, scikit-learn, and nbcore with scikit-learn's rule (``SklearnAdam``).
+
+    With eps this large the two formulas take different steps for weights whose gradients are
+    tiny, so the runs end at different losses; nbcore with scikit-learn's rule must land on
+    scikit-learn's loss, which shows that the rule is the whole difference.
+    """
+    losses = {"eps": eps}
+    timed_with_eps = w["eps"] == eps  # then the timed runs are these runs
+    w = dict(w, eps=eps)
+    runs = {
+        "nbcore f32": lambda: run_nbcore(w, weights, np.float32),
+        "sklearn f32": lambda: run_sklearn(w, weights, np.float32),
+        "nbcore f32, scikit-learn's rule": lambda: run_nbcore(
+            w, weights, np.float32, optimizer=SklearnAdam
+        ),
+    }
+    for name, fn in runs.items():
+        if name in rows and timed_with_eps:
+            losses[name] = rows[name]["final_loss"]
+        else:
+            losses[name] = final_loss(fn()[1], w["X"], w["y"], w["task"])[0]
+    return losses
+
+
+def adam_time(w, repeats):
+    """Seconds per epoch nbcore's Adam update alone takes (float32, the workload's network)."""
+    model = nc.MLP(w["sizes"], "relu", dtype=np.float32)
+    opt = nc.Adam(model.parameters(), lr=w["lr"], eps=w["eps"])
+    rng = np.random.default_rng(2)
+    for p in model.parameters():
+        p.grad[...] = rng.standard_normal(p.grad.shape) * 1e-3
+    steps = -(-w["X"].shape[0] // w["batch"])
+    times = []
+    for _ in range(repeats):
+        t0 = time.process_time()
+        for _ in range(20):
+            opt.step()
+        times.append((time.process_time() - t0) / 20)
+    return float(np.median(times)) * steps
 
 
 def _vm(field):
@@ -349,12 +395,8 @@ def main(argv=None):
             rows[k]["ratio_to_nbcore_f32"] = rows[k]["seconds"] / base
         entry = {"steps": steps, "epochs": w["epochs"], "rows": rows}
         if w["opt"] == "adam" and "sklearn f32" in rows:
-            # scikit-learn's Adam differs from PyTorch's (and nbcore's) only in where eps goes:
-            # nbcore with scikit-learn's rule shows how much of the loss difference that is.
-            trained = run_nbcore(w, weights, np.float32, optimizer=SklearnAdam)[1]
-            entry["nbcore_f32_sklearn_adam_loss"] = final_loss(trained, w["X"], w["y"], w["task"])[
-                0
-            ]
+            entry["eps"] = w["eps"]
+            entry["eps_rule_check"] = eps_rule_check(w, weights, rows)
         if name == "W2":
             # float32 runs of W2 drift apart (a ReLU pre-activation within rounding of 0 flips
             # sign); in float64 nbcore and PyTorch follow the same path: their final losses.
@@ -368,6 +410,7 @@ def main(argv=None):
             floor = gemm_floor(w, repeats)
             entry["gemm_seconds_per_epoch"] = floor
             entry["gemm_fraction_nbcore_f32"] = floor / rows["nbcore f32"]["per_epoch"]
+            entry["adam_seconds_per_epoch"] = adam_time(w, repeats)
         results["workloads"][name] = entry
         print(format_workload(name, entry), flush=True)
     if not have_torch():
@@ -405,13 +448,15 @@ def format_workload(name, entry):
     if "float64_final_losses" in entry:
         losses = ", ".join(f"{k} {v:.10f}" for k, v in entry["float64_final_losses"].items())
         lines.append(f"  float64 final losses: {losses}")
-    if "nbcore_f32_sklearn_adam_loss" in entry:
-        loss = entry["nbcore_f32_sklearn_adam_loss"]
-        lines.append(f"  nbcore f32 with scikit-learn's Adam: loss {loss:.6f}")
+    if "eps_rule_check" in entry:
+        check = entry["eps_rule_check"]
+        losses = ", ".join(f"{k} {v:.8f}" for k, v in check.items() if k != "eps")
+        lines.append(f"  with eps {check['eps']:g}: {losses}")
     if "gemm_fraction_nbcore_f32" in entry:
         lines.append(
             f"  GEMM floor {entry['gemm_seconds_per_epoch']:.3f} s/epoch = "
-            f"{100 * entry['gemm_fraction_nbcore_f32']:.0f} % of nbcore f32"
+            f"{100 * entry['gemm_fraction_nbcore_f32']:.0f} % of nbcore f32; "
+            f"Adam updates alone {entry['adam_seconds_per_epoch']:.3f} s/epoch"
         )
     return "\n".join(lines)
 

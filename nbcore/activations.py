@@ -9,6 +9,8 @@ Introduced in chapter 3 (Activation functions); softmax in chapter 6.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from nbcore._checks import as_float_array, check_number
@@ -101,7 +103,7 @@ def softplus_grad(z):
     return sigmoid(z)
 
 
-_GELU_C = np.sqrt(2 / np.pi)
+_GELU_C = math.sqrt(2 / math.pi)  # a Python float: keeps float32 inputs in float32
 
 
 def gelu(z):

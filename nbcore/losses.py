@@ -22,7 +22,7 @@ from nbcore._checks import (
     check_range,
     check_same_shape,
 )
-from nbcore.layers import _vector
+from nbcore.layers import _constant
 
 
 class Loss:
@@ -41,6 +41,11 @@ class Loss:
         check_same_shape(pred, target, where)
         check_nonempty(pred, where)
         return pred, target
+
+    def _forward(self, pred, target):
+        """``forward`` without the input checks, for a caller that has already checked the same
+        data (``train`` after its first epoch). By default it is ``forward``."""
+        return self.forward(pred, target)
 
     def _grad(self):
         if getattr(self, "_dpred", None) is None:
@@ -66,7 +71,9 @@ class MSELoss(Loss):
     """
 
     def forward(self, pred, target):
-        pred, target = self._inputs(pred, target)
+        return self._forward(*self._inputs(pred, target))
+
+    def _forward(self, pred, target):
         r = pred - target
         self._dpred = 2 * r / r.size
         return float(np.mean(r * r))
@@ -149,6 +156,9 @@ class BCELoss(Loss):
         where = "BCELoss.forward"
         check_range(pred, 0, 1, where, "pred (probabilities)")
         check_range(target, 0, 1, where, "target")
+        return self._forward(pred, target)
+
+    def _forward(self, pred, target):
         loss = -(target * _clamped_log(pred) + (1 - target) * _clamped_log(1 - pred))
         eps = pred.dtype.type(1e-12)
         self._dpred = (pred - target) / (np.maximum(pred * (1 - pred), eps) * pred.size)
@@ -166,9 +176,12 @@ class BCEWithLogitsLoss(Loss):
     def forward(self, pred, target):
         pred, target = self._inputs(pred, target, nan_check=False)
         check_range(target, 0, 1, "BCEWithLogitsLoss.forward", "target")
-        z, y = pred, target
-        e = np.exp(-np.abs(z))  # e^{-|z|} <= 1 never overflows; shared by loss and gradient
-        if np.isfinite(z).all():
+        return self._forward(pred, target)
+
+    def _forward(self, z, y):
+        a = np.abs(z)
+        e = np.exp(-a)  # e^{-|z|} <= 1 never overflows; shared by loss and gradient
+        if a.max() != np.inf:
             loss = np.maximum(z, 0)
             loss -= z * y
             loss += np.log1p(e)  # max(z, 0) - z y + log(1 + e^{-|z|}), built in place
@@ -223,18 +236,26 @@ class CrossEntropyLoss(Loss):
         where = "CrossEntropyLoss.forward"
         Z = check_matrix(pred, where, "pred")
         m, k = Z.shape
+        if np.ndim(target) == 1:
+            target = _labels(target, m, k, where)
+        else:
+            target = _class_targets(target, m, k, Z.dtype, where)
+        return self._forward(Z, target)
+
+    def _forward(self, Z, target):
+        m = Z.shape[0]
         shifted = F._shift_by_max(Z, axis=1)  # z - max z: no exp overflows
         P = np.exp(shifted)
         S = P.sum(axis=1, keepdims=True)
         P /= S  # softmax(Z), in place
         logS = np.log(S)  # log P = shifted - log S
-        if np.ndim(target) == 1:  # integer labels: pick log P[i, y_i], no one-hot matrix built
-            y = _labels(target, m, k, where)
-            rows = _vector("arange", m)  # np.arange(m), made once per batch size
+        if target.ndim == 1:  # integer labels: pick log P[i, y_i], no one-hot matrix built
+            y = target
+            rows = _constant("arange", m)  # np.arange(m), made once per batch size
             loss = (logS.sum() - shifted[rows, y].sum()) / m  # -mean_i log P[i, y_i]
             P[rows, y] -= 1  # P - Y
         else:
-            Y = _class_targets(target, m, k, Z.dtype, where)
+            Y = target
             loss = -_weighted(Y, shifted - logS).sum() / m  # 0 log 0 counts as 0
             P -= Y
         P /= m

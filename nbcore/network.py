@@ -65,6 +65,14 @@ class Sequential:
 
     __call__ = forward
 
+    def _forward(self, X):
+        """``forward`` without the per-layer input checks (used by ``train`` once its first
+        epoch has run every check on the same data)."""
+        A = X
+        for layer in self.layers:
+            A = layer._forward(A)
+        return A
+
     def backward(self, dY):
         """Backpropagate dY = dL/d(output) through every layer, adding into each ``.grad``.
 
@@ -83,6 +91,20 @@ class Sequential:
         finally:
             first.input_grad = True  # on its own, a layer always returns dX
         return None
+
+    def _backward(self, dY):
+        """``backward`` without the per-layer checks of dY (used by ``train`` after its first
+        epoch); never computes dL/dX."""
+        first = self.layers[0]
+        skip = isinstance(first, Dense)
+        if skip:
+            first.input_grad = False  # skip dX = dZ W for the first layer
+        try:
+            for layer in reversed(self.layers):
+                dY = layer._backward(dY)
+        finally:
+            if skip:
+                first.input_grad = True
 
     @property
     def input_grad(self):

@@ -11,6 +11,7 @@ import numpy as np
 
 from nbcore._checks import as_float_array, check_int
 from nbcore.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, FocalLoss, NLLLoss
+from nbcore.network import Sequential
 
 
 @dataclass
@@ -70,13 +71,20 @@ def accuracy(pred, target):
 _CLASSIFICATION = (CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, FocalLoss)
 
 
-def _correct(loss_fn, pred, Y):
-    """How many predictions in the batch are right (a lean version of ``accuracy``)."""
+def _labels(loss_fn, Y):
+    """What ``_correct`` compares predictions with, computed once for all of Y: booleans
+    ``Y > 0.5`` for the binary losses, class labels (m,) otherwise."""
+    if isinstance(loss_fn, (BCEWithLogitsLoss, BCELoss, FocalLoss)):
+        return Y > 0.5
+    return Y if Y.ndim == 1 else Y.argmax(axis=1)
+
+
+def _correct(loss_fn, pred, labels):
+    """How many predictions in the batch equal ``labels`` (a lean version of ``accuracy``)."""
     if isinstance(loss_fn, BCEWithLogitsLoss):
-        return np.count_nonzero((pred > 0) == (Y > 0.5))
+        return np.count_nonzero((pred > 0) == labels)  # logit > 0 means class 1
     if isinstance(loss_fn, (BCELoss, FocalLoss)):
-        return np.count_nonzero((pred > 0.5) == (Y > 0.5))
-    labels = Y if Y.ndim == 1 else Y.argmax(axis=1)
+        return np.count_nonzero((pred > 0.5) == labels)
     return np.count_nonzero(pred.argmax(axis=1) == labels)
 
 
@@ -149,19 +157,34 @@ def train(
         )
     rng = np.random.default_rng(0) if rng is None else rng
     is_clf = isinstance(loss_fn, _CLASSIFICATION)
+    lean = _lean_ok(model, X, Y)
+    labels = _labels(loss_fn, Y) if is_clf else None
     history = History()
-    for _ in _progress(range(epochs), progress):
-        model.train()
+    model.train()
+    for epoch in _progress(range(epochs), progress):
+        # The first epoch runs every check on every batch. Later epochs repeat the same
+        # computation on the same (already checked) data, so they skip the checks when nothing
+        # needs converting (see "Performance notes"); a NaN loss is re-run checked, to report it.
+        checked = epoch == 0 or not lean
         total, correct = 0.0, 0.0
         for idx in _batches(X.shape[0], batch_size, rng, shuffle):
             Xb, Yb = X[idx], Y[idx]
             optimizer.zero_grad()
-            pred = model.forward(Xb)
-            n = Xb.shape[0]
-            total += loss_fn.forward(pred, Yb) * n
+            if checked:
+                pred = model.forward(Xb)
+                loss = loss_fn.forward(pred, Yb)
+            else:
+                pred = model._forward(Xb)
+                loss = loss_fn._forward(pred, Yb)
+                if loss != loss:
+                    loss = loss_fn.forward(pred, Yb)  # raises a clear error if pred holds NaN
+            total += loss * Xb.shape[0]
             if is_clf:
-                correct += _correct(loss_fn, pred, Yb)
-            model.backward(loss_fn.backward())
+                correct += _correct(loss_fn, pred, labels[idx])
+            if checked:
+                model.backward(loss_fn.backward())
+            else:
+                model._backward(loss_fn.backward())
             optimizer.step()
         history.loss.append(total / X.shape[0])
         if is_clf:
@@ -171,8 +194,20 @@ def train(
             pred = model.predict(X_val)
             history.val_loss.append(loss_fn.forward(pred, Y_val))
             if is_clf:
-                history.val_accuracy.append(_correct(loss_fn, pred, Y_val) / len(Y_val))
+                n_right = _correct(loss_fn, pred, _labels(loss_fn, Y_val))
+                history.val_accuracy.append(n_right / len(Y_val))
     return history
+
+
+def _lean_ok(model, X, Y):
+    """Whether epochs after the first may skip the checks: X already has the model's dtype and
+    Y is integer labels (m,) or float rows of that dtype, so no batch needs converting."""
+    params = model.parameters() if isinstance(model, Sequential) else []
+    if not params or X.dtype != params[0].data.dtype:
+        return False
+    if Y.ndim == 1:
+        return Y.dtype.kind in "iu"
+    return Y.ndim == 2 and Y.dtype == X.dtype
 
 
 def _progress(iterable, show):
