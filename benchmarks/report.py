@@ -36,9 +36,11 @@ must agree and only the time differs. The numbers come from `benchmarks/results.
 `benchmarks/report.py`, and a test fails if the two disagree.
 
 How it is measured: every implementation runs single-threaded (BLAS and PyTorch), the
-implementations are interleaved in one run (each round runs every one of them once) and the
-median of the rounds is reported. Times are CPU seconds of the process, which other programs on
-a shared machine disturb far less than wall-clock time. "Final loss" is the cost of the trained
+implementations are interleaved in one run (each round runs every one of them once, in a
+rotating order) and the median of the rounds is reported; a ratio ("x nbcore f32") is the median
+of the per-round ratios, since both runs of a round see the same load on a shared machine. Times
+are CPU seconds of the process, which other programs on a shared machine disturb far less than
+wall-clock time. "Final loss" is the cost of the trained
 weights on the whole training set, computed by the same float64 function for every library.
 "GEMM floor" is the time NumPy spends on the matrix products alone for the same shapes: no
 implementation can be faster than that.

@@ -10,8 +10,8 @@ subtract (``update`` never changes ``g``). For a model's parameters that vector 
 ``Sequential`` keeps its parameters in one flat vector (``nbcore._flat``), so ``step()`` is
 ``theta -= update(g)`` on it. For other parameters the base class copies the gradients into a
 vector and subtracts each parameter's slice of the step. Working on one vector instead of one
-array per parameter is much faster for small networks (see "Performance notes" in the API
-reference) and changes no number.
+array per parameter is much faster for small networks (see "Performance notes" on the book's
+Benchmarks page) and changes no number.
 
 Introduced in chapter 7 (Optimizers).
 """

@@ -115,7 +115,8 @@ def train(
     """Train ``model`` with mini-batch gradient descent; returns a :class:`History`.
 
     Each step: ``zero_grad``, forward, loss, ``backward`` of the loss and of the model,
-    ``optimizer.step()``.
+    ``optimizer.step()``. The first epoch checks every batch (shapes, dtypes, NaN, labels);
+    later epochs, which see the same data, skip those checks when no batch needs converting.
 
     Parameters
     ----------
@@ -164,7 +165,8 @@ def train(
     for epoch in _progress(range(epochs), progress):
         # The first epoch runs every check on every batch. Later epochs repeat the same
         # computation on the same (already checked) data, so they skip the checks when nothing
-        # needs converting (see "Performance notes"); a NaN loss is re-run checked, to report it.
+        # needs converting (see "Performance notes" on the Benchmarks page); a NaN loss is re-run
+        # checked, to report it.
         checked = epoch == 0 or not lean
         total, correct = 0.0, 0.0
         for idx in _batches(X.shape[0], batch_size, rng, shuffle):
