@@ -159,7 +159,8 @@ def train(
     rng = np.random.default_rng(0) if rng is None else rng
     is_clf = isinstance(loss_fn, _CLASSIFICATION)
     lean = _lean_ok(model, X, Y)
-    labels = _labels(loss_fn, Y) if is_clf else None
+    # what the predictions are compared with (not for non-numbers: the loss rejects those)
+    labels = _labels(loss_fn, Y) if is_clf and Y.dtype.kind in "biuf" else None
     history = History()
     model.train()
     for epoch in _progress(range(epochs), progress):

@@ -139,3 +139,11 @@ def test_train_rejects_nan_in_X_before_the_first_epoch():
     opt = nc.SGD(model.parameters(), lr=0.1)
     with pytest.raises(ValueError, match="train: expected X without NaN"):
         nc.train(model, nc.MSELoss(), opt, X, np.zeros((4, 1)), epochs=2, progress=False)
+
+
+def test_non_numeric_targets_get_the_loss_error_not_a_numpy_one():
+    model = nc.MLP([2, 3, 1])
+    opt = nc.SGD(model.parameters(), lr=0.1)
+    Y = np.array([["a"], ["b"], ["a"], ["b"]])
+    with pytest.raises(TypeError, match="BCEWithLogitsLoss.forward: expected target as an array"):
+        nc.train(model, nc.BCEWithLogitsLoss(), opt, np.zeros((4, 2)), Y, epochs=2, progress=False)
