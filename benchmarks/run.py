@@ -396,7 +396,8 @@ def main(argv=None):
             # load, so this is steadier than a ratio of medians on a shared machine.
             ratios = [t / b for t, b in zip(times[k], base, strict=True)]
             rows[k]["ratio_to_nbcore_f32"] = float(np.median(ratios))
-        entry = {"steps": steps, "epochs": w["epochs"], "rows": rows}
+        n_params = sum((i + 1) * o for i, o in zip(w["sizes"][:-1], w["sizes"][1:], strict=True))
+        entry = {"steps": steps, "epochs": w["epochs"], "parameters": n_params, "rows": rows}
         if w["opt"] == "adam" and "sklearn f32" in rows:
             entry["eps"] = w["eps"]
             entry["eps_rule_check"] = eps_rule_check(w, weights, rows)
