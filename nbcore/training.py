@@ -71,7 +71,7 @@ def accuracy(pred, target):
 _CLASSIFICATION = (CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, FocalLoss)
 
 
-def _labels(loss_fn, Y):
+def _accuracy_labels(loss_fn, Y):
     """What ``_correct`` compares predictions with, computed once for all of Y: booleans
     ``Y > 0.5`` for the binary losses, class labels (m,) otherwise."""
     if isinstance(loss_fn, (BCEWithLogitsLoss, BCELoss, FocalLoss)):
@@ -160,7 +160,7 @@ def train(
     is_clf = isinstance(loss_fn, _CLASSIFICATION)
     lean = _lean_ok(model, X, Y)
     # what the predictions are compared with (not for non-numbers: the loss rejects those)
-    labels = _labels(loss_fn, Y) if is_clf and Y.dtype.kind in "biuf" else None
+    labels = _accuracy_labels(loss_fn, Y) if is_clf and Y.dtype.kind in "biuf" else None
     history = History()
     model.train()
     for epoch in _progress(range(epochs), progress):
@@ -168,26 +168,22 @@ def train(
         # computation on the same (already checked) data, so they skip the checks when nothing
         # needs converting (see "Performance notes" on the Benchmarks page); a NaN loss is re-run
         # checked, to report it.
-        checked = epoch == 0 or not lean
+        if epoch == 0 or not lean:
+            forward, loss_of, backward = model.forward, loss_fn.forward, model.backward
+        else:
+            forward, loss_of, backward = model._forward, loss_fn._forward, model._backward
         total, correct = 0.0, 0.0
         for idx in _batches(X.shape[0], batch_size, rng, shuffle):
             Xb, Yb = X[idx], Y[idx]
             optimizer.zero_grad()
-            if checked:
-                pred = model.forward(Xb)
+            pred = forward(Xb)
+            loss = loss_of(pred, Yb)
+            if loss != loss:  # NaN: the checked loss raises a clear error if pred holds NaN
                 loss = loss_fn.forward(pred, Yb)
-            else:
-                pred = model._forward(Xb)
-                loss = loss_fn._forward(pred, Yb)
-                if loss != loss:
-                    loss = loss_fn.forward(pred, Yb)  # raises a clear error if pred holds NaN
             total += loss * Xb.shape[0]
             if is_clf:
                 correct += _correct(loss_fn, pred, labels[idx])
-            if checked:
-                model.backward(loss_fn.backward())
-            else:
-                model._backward(loss_fn.backward())
+            backward(loss_fn.backward())
             optimizer.step()
         history.loss.append(total / X.shape[0])
         if is_clf:
@@ -197,7 +193,7 @@ def train(
             pred = model.predict(X_val)
             history.val_loss.append(loss_fn.forward(pred, Y_val))
             if is_clf:
-                n_right = _correct(loss_fn, pred, _labels(loss_fn, Y_val))
+                n_right = _correct(loss_fn, pred, _accuracy_labels(loss_fn, Y_val))
                 history.val_accuracy.append(n_right / len(Y_val))
     return history
 
