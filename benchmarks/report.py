@@ -81,6 +81,14 @@ What makes nbcore fast without making the chapter-level code harder to read:
   floats of that dtype). If a later loss comes out NaN, that batch's loss is recomputed with the
   checks, which report it exactly as the first epoch would. A test trains every loss both ways
   and compares the weights bit for bit.
+- **W stored column by column.** `Dense` keeps W (shape `(n_out, n_in)`, as in PyTorch) in
+  Fortran order, so `W.T` is an ordinary row-by-row matrix and the forward product `X @ W.T` is
+  the layout OpenBLAS multiplies fastest (on W2, 784 x 256, it is clearly faster than the
+  transposed read of a row-by-row W). Its gradient is built as `(X.T @ dZ).T`, the same
+  matrix `dZ.T @ X` already in W's layout, so `W.grad +=` is one contiguous pass. Nothing else
+  changes: shapes, indexing (`W.data[j, i]`) and printing are the same; only code that writes
+  through `W.data.reshape(-1)` would notice (that is a copy for such an array, so write
+  `W.data[i, j]`, as `numerical_gradient` does).
 - **NumPy's fast loops.** `dZ.sum(axis=0)` is computed as `ones @ dZ` with a cached vector of
   ones (the same sum, about three times faster for tall matrices), and ReLU takes
   `np.maximum(Z, zeros)` against a cached array of zeros: NumPy's array-array loop for `maximum`

@@ -262,14 +262,16 @@ def gemm_floor(w, repeats):
     m = w["X"].shape[0]
     rng = np.random.default_rng(1)
     A = [rng.random((bs, n), dtype=np.float32) for n in sizes]
-    Ws = [rng.random((o, i), dtype=np.float32) for i, o in zip(sizes[:-1], sizes[1:], strict=True)]
+    # W in Fortran order and dW as (A_prev^T dZ)^T: the layout nbcore's Dense uses, the faster one
+    pairs = zip(sizes[:-1], sizes[1:], strict=True)
+    Ws = [np.asfortranarray(rng.random((o, i), dtype=np.float32)) for i, o in pairs]
     times = []
     for _ in range(repeats):
         t0 = time.process_time()
         for _ in range(20):
             for layer, W in enumerate(Ws):
                 A[layer] @ W.T  # forward
-                A[layer + 1].T @ A[layer]  # dW = dZ^T A_prev
+                A[layer].T @ A[layer + 1]  # dW^T = A_prev^T dZ
                 if layer > 0:
                     A[layer + 1] @ W  # dA_prev (not needed for the first layer)
         times.append((time.process_time() - t0) / 20)

@@ -29,7 +29,8 @@ class FlatStore:
     ----------
     params : list of Parameter
         Distinct parameters of one dtype. Their current values and gradients are copied in, then
-        each ``.data`` / ``.grad`` is replaced by a view of the same shape into the vectors.
+        each ``.data`` / ``.grad`` is replaced by a view of the same shape and memory order
+        (``memory_order``) into the vectors.
     """
 
     def __init__(self, params):
@@ -42,8 +43,9 @@ class FlatStore:
         start = 0
         for p in self.params:
             end = start + p.data.size
-            data = self.data[start:end].reshape(p.data.shape)
-            grad = self.grad[start:end].reshape(p.data.shape)
+            order = memory_order(p.data)  # keep each parameter's layout (Dense W: "F")
+            data = self.data[start:end].reshape(p.data.shape, order=order)
+            grad = self.grad[start:end].reshape(p.data.shape, order=order)
             data[...], grad[...] = p.data, p.grad
             p.data, p.grad, p._store = data, grad, self
             self._views.append((data, grad))
@@ -60,6 +62,15 @@ class FlatStore:
         return all(map(is_, map(_data, params), self._datas)) and all(
             map(is_, map(_grad, params), self._grads)
         )
+
+
+def memory_order(arr):
+    """``"F"`` for an array stored column by column (Fortran order), else ``"C"``.
+
+    ``Dense`` stores W that way (see its docstring). Flat vectors keep each parameter's order, so
+    ``vec.reshape(shape, order=memory_order(arr))`` is a view laid out like ``arr``.
+    """
+    return "F" if arr.ndim > 1 and arr.flags.f_contiguous and not arr.flags.c_contiguous else "C"
 
 
 def can_pack(params):

@@ -40,15 +40,14 @@ def numerical_gradient(f, x, eps=1e-6):
     eps = check_number(eps, "numerical_gradient", "eps", lo=0, lo_open=True)
     call = _caller(f, x)
     grad = np.zeros_like(x)
-    flat, gflat = x.reshape(-1), grad.reshape(-1)  # views: writing flat writes x
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + eps
+    for i in np.ndindex(x.shape):  # every index tuple (i, j, ...) of x
+        old = x[i]
+        x[i] = old + eps
         f_plus = call()
-        flat[i] = old - eps
+        x[i] = old - eps
         f_minus = call()
-        flat[i] = old
-        gflat[i] = (f_plus - f_minus) / (2 * eps)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
     return grad
 
 

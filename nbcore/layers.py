@@ -135,6 +135,12 @@ class Dense(Layer):
     .. math:: dW \mathrel{+}= dZ^\top X, \quad db \mathrel{+}= \textstyle\sum_i dZ_{i,:},
               \quad dX = dZ\, W
 
+    Memory layout (a speed detail; no number depends on it): W is stored column by column
+    (Fortran order, ``W.data.T`` is C-contiguous), so the forward product ``X @ W.T`` reads both
+    matrices row by row, the layout BLAS multiplies fastest; the backward pass builds dW as
+    :math:`(X^\top dZ)^\top`, which comes out in the same layout, so adding it to ``W.grad`` is
+    one contiguous pass. See "Performance notes" on the Benchmarks page.
+
     Introduced in chapter 2 (Layers and forward propagation).
     """
 
@@ -150,7 +156,7 @@ class Dense(Layer):
         rng = np.random.default_rng(0) if rng is None else rng
         std = {"he": np.sqrt(2 / n_in), "xavier": np.sqrt(2 / (n_in + n_out)), "normal": 0.01}
         W = np.zeros((n_out, n_in)) if init == "zeros" else rng.normal(0, std[init], (n_out, n_in))
-        self.W = Parameter(W.astype(dtype))
+        self.W = Parameter(np.asfortranarray(W, dtype))  # column by column: see Notes
         self.b = Parameter(np.zeros(n_out, dtype=dtype))
         self.input_grad = True  # Sequential turns this off for its first layer
         self.nan_check = True  # Sequential turns this off after its first Dense layer
@@ -171,7 +177,7 @@ class Dense(Layer):
         return self._backward(self._check_backward(dZ, self._X, shape=shape))
 
     def _backward(self, dZ):
-        self.W.grad += dZ.T @ self._X
+        self.W.grad += (self._X.T @ dZ).T  # dZ^T X, made in W's memory order (see Notes)
         self.b.grad += _sum_rows(dZ)  # dZ.sum(axis=0)
         return dZ @ self.W.data if self.input_grad else None
 

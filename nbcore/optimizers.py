@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from nbcore._checks import check_number
-from nbcore._flat import store_of
+from nbcore._flat import memory_order, store_of
 from nbcore.layers import Parameter
 
 
@@ -50,6 +50,7 @@ class Optimizer:
         # Where each parameter sits in the flat vector; reusable buffers (no allocation per step).
         ends = np.cumsum([p.data.size for p in params])
         self._slices = [slice(e - p.data.size, e) for p, e in zip(params, ends, strict=True)]
+        self._orders = [memory_order(p.data) for p in params]  # each slice's layout, as the store's
         self._g = np.empty(int(ends[-1]), dtype=params[0].data.dtype)
         self._tmp = np.empty_like(self._g)
 
@@ -72,10 +73,13 @@ class Optimizer:
         if store is not None:
             store.data -= self.update(store.grad)  # theta <- theta - step, all at once
             return
-        g = np.concatenate([p.grad.ravel() for p in self.params], out=self._g)
+        params, orders = self.params, self._orders
+        g = np.concatenate(
+            [p.grad.ravel(o) for p, o in zip(params, orders, strict=True)], out=self._g
+        )
         delta = self.update(g)
-        for p, s in zip(self.params, self._slices, strict=True):
-            p.data -= delta[s].reshape(p.data.shape)
+        for p, s, o in zip(params, self._slices, orders, strict=True):
+            p.data -= delta[s].reshape(p.data.shape, order=o)
 
     def update(self, g):
         """The step for the flat gradient ``g``: each parameter then does ``theta -= step``."""
@@ -84,15 +88,18 @@ class Optimizer:
     def _flat_state(self, key):
         """A flat zero vector for state ``key``, shown per parameter as ``state[i][key]``."""
         flat = np.zeros_like(self._g)
-        for p, s, state in zip(self.params, self._slices, self.state, strict=True):
-            state[key] = flat[s].reshape(p.data.shape)  # a view: it follows the flat vector
+        views = zip(self.params, self._slices, self._orders, self.state, strict=True)
+        for p, s, o, state in views:
+            state[key] = flat[s].reshape(p.data.shape, order=o)  # a view: follows the vector
         return flat
 
     def _flat_params(self):
         """All parameter values as one flat vector (read only: a copy unless packed)."""
         if self._live_store() is not None:
             return self._store.data
-        return np.concatenate([p.data.ravel() for p in self.params])
+        return np.concatenate(
+            [p.data.ravel(o) for p, o in zip(self.params, self._orders, strict=True)]
+        )
 
     def __repr__(self):
         args = ", ".join(f"{k}={v}" for k, v in self._hyper().items())

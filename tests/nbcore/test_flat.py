@@ -125,3 +125,39 @@ def test_first_layer_returns_dx_again_after_a_model_backward():
     assert model.backward(np.ones((4, 1))) is None  # the model skips dL/dX by default
     model[0].forward(X)
     assert model[0].backward(np.ones((4, 3))).shape == (4, 2)
+
+
+def test_dense_weights_are_stored_column_by_column():
+    # X @ W.T then reads W.T row by row (the fast BLAS layout); the shape is still (n_out, n_in)
+    layer = nc.Dense(3, 2)
+    assert layer.W.shape == (2, 3)
+    assert layer.W.data.T.flags.c_contiguous and layer.W.grad.T.flags.c_contiguous
+    model = nc.MLP([3, 4, 2])
+    for p in (model[0].W, model[2].W):  # the flat store keeps the layout in its views
+        assert p.data.T.flags.c_contiguous and p.grad.T.flags.c_contiguous
+
+
+@pytest.mark.parametrize("change", ["none", "new C-ordered data", "new C-ordered grad"])
+def test_optimizer_state_lines_up_with_each_parameter(change):
+    # after one step, SGD's momentum buffer is g and Adam's m is (1 - beta1) g, element by
+    # element, whatever memory order the parameter and the flat vectors use
+    model = nc.MLP([3, 4, 2], rng=np.random.default_rng(5))
+    sgd = nc.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    adam = nc.Adam(model.parameters(), lr=0.1)
+    if change == "new C-ordered data":
+        model[0].W.data = np.ascontiguousarray(model[0].W.data)
+    elif change == "new C-ordered grad":
+        model[0].W.grad = np.ascontiguousarray(model[0].W.grad)
+    X, y = np.random.default_rng(6).normal(size=(5, 3)), np.array([0, 1, 1, 0, 1])
+    loss_fn = nc.CrossEntropyLoss()
+    loss_fn.forward(model.forward(X), y)
+    model.backward(loss_fn.backward())
+    before = [p.data.copy() for p in model.parameters()]
+    sgd.step()
+    adam.step()
+    for i, p in enumerate(model.parameters()):
+        np.testing.assert_array_equal(sgd.state[i]["momentum_buffer"], p.grad)
+        np.testing.assert_allclose(adam.state[i]["m"], 0.1 * p.grad, rtol=1e-12)
+        # SGD moved by lr g; Adam's first step is lr sign(g) (up to eps)
+        expected = before[i] - 0.1 * p.grad - 0.1 * np.sign(p.grad)
+        np.testing.assert_allclose(p.data, expected, rtol=1e-6, atol=1e-6)

@@ -28,3 +28,14 @@ def test_gradcheck_detects_a_wrong_gradient(rng):
     bad = nc.gradcheck(lambda: float(np.sum(nc.sigmoid(z))), z, 1.1 * nc.sigmoid_grad(z))
     assert good < 1e-8
     assert bad > 1e-3
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided view"])
+def test_numerical_gradient_perturbs_x_itself_in_any_layout(layout, rng):
+    # f reads x directly (as a loss reads W.data): every perturbation must reach it
+    base = rng.normal(size=(4, 6))
+    x = {"C": base, "F": np.asfortranarray(base), "strided view": base[:, :3]}[layout]
+    before = x.copy()
+    g = nc.numerical_gradient(lambda: float(np.sum(x**3)), x)
+    np.testing.assert_allclose(g, 3 * x**2, rtol=1e-8, atol=1e-9)
+    np.testing.assert_array_equal(x, before)
