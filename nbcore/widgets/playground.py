@@ -194,6 +194,10 @@ class Playground:
         Draw a figure (decision boundary and loss curves) and update it after every step.
     grid_steps : int
         Resolution of the decision-boundary image (grid_steps x grid_steps points).
+    title : bool
+        Show the readout (and a warning when the run diverged) as the figure's title. The live
+        widget turns it off: it shows the same text next to its controls, and drawing a long
+        title on every step would cost a quarter of the step's time.
     **config
         Initial configuration (see :meth:`configure`).
 
@@ -205,11 +209,12 @@ class Playground:
     (5, 6)
     """
 
-    def __init__(self, *, figure=True, grid_steps=60, **config):
+    def __init__(self, *, figure=True, grid_steps=60, title=True, **config):
         self.grid_steps = int(grid_steps)
+        self.title = bool(title)
         self.fig = None
         self._figure = bool(figure)
-        self._blitter = self._blit_key = None  # to_png's partial redraws
+        self._blitter, self._blit_keys = None, [None, None]  # to_png's partial redraws
         self.configure(**config)
 
     # ------------------------------------------------------------------ logic
@@ -326,6 +331,11 @@ class Playground:
         s["readout"] = readout_text(s)
         return s
 
+    def headline(self):
+        """The readout, after a warning when the run diverged (the figure's title)."""
+        warning = "DIVERGED (lower the learning rate) — " if self.diverged else ""
+        return warning + self.readout()
+
     def readout(self):
         """The readout text, e.g. ``"epoch 100 — loss 0.2345 — train accuracy 0.9633 — ..."``."""
         return self.state()["readout"]
@@ -366,7 +376,10 @@ class Playground:
             (self._loss_line,) = self.ax_loss.plot([], [], color=COLORS[0], label="training")
             (self._test_line,) = self.ax_loss.plot([], [], color=COLORS[1], ls="--", label="test")
             self.ax_loss.set(xlabel="epoch", ylabel="loss (binary cross-entropy)")
-            self.ax_loss.legend(loc="upper right", fontsize=8)
+            # above the panel, where no curve passes: drawn only when the axes are
+            self.ax_loss.legend(
+                loc="lower right", bbox_to_anchor=(1, 1), ncol=2, fontsize=8, frameon=False
+            )
             self.ax_loss.grid(alpha=0.3)
             self._title = fig.suptitle("", fontsize=10)
         ax = self.ax_data
@@ -422,38 +435,44 @@ class Playground:
         self._test_line.set_data(epochs, test)
         finite = np.concatenate([loss[np.isfinite(loss)], test[np.isfinite(test)]])
         top = max(0.8, float(finite.max()) * 1.05) if finite.size else 1.0
-        self.ax_loss.set_xlim(0, max(10, self.epoch))
+        self.ax_loss.set_xlim(0, _axis_end(self.epoch))  # 10, 20, 50, 100, ...: few redraws
         self.ax_loss.set_ylim(0, min(top, 3.0))
-        warning = "DIVERGED (lower the learning rate) — " if self.diverged else ""
-        self._title.set_text(warning + readout_text(self.state()))
+        self._title.set_text(self.headline() if self.title else "")
         return self.fig
 
     def to_png(self, dpi=72):
         """The current figure as PNG bytes, fast: only what a step changes is redrawn.
 
-        Two layers over a kept picture of the rest: the data panel's axes and title, redrawn
-        when the configuration changes, and what a training step changes (the boundary image
-        with the points on it, the loss curves with the loss panel's axes and legend, the
-        title), drawn on every call. The picture is pixel for pixel that of a full draw
-        (``figure_to_png``): the boundary image lies over the axis ticks (``set_axisbelow``),
-        so that the ticks, kept in the lower layer, are never drawn over it.
+        Three layers over a kept picture of the rest: the axes of both panels and the legend
+        (above the loss panel, clear of the curves), redrawn when their limits change (a new data
+        set; the epoch axis ends at 10, 20, 50, 100, ...: rarely); the data panel's title,
+        redrawn when the configuration changes; and what a training step changes (the boundary
+        image with the points on it, the loss curves, the spines, the title), drawn on every
+        call.
+        The picture is pixel for pixel that of a full draw (``figure_to_png``): the boundary
+        image lies over the axis ticks (``set_axisbelow``), so that the ticks, kept in a lower
+        layer, are never drawn over it.
         """
         from nbcore.widgets._html import _Blitter
 
         if self.fig is None:
             self._draw_data()
             self.update_figure()
+        data, loss = self.ax_data, self.ax_loss
         if self._blitter is None:
-            data, loss = self.ax_data, self.ax_loss
-            config = [data.xaxis, data.yaxis, data.title]
+            axes = [data.xaxis, data.yaxis, loss.xaxis, loss.yaxis, loss.get_legend()]
             step = [self._image, *self._points, *data.spines.values(), self._title]
-            step += [self._loss_line, self._test_line, loss.get_legend()]
-            step += [loss.xaxis, loss.yaxis, *loss.spines.values()]
-            self._blitter = _Blitter(self.fig, [config, step])
-        key = tuple(sorted(self.config.items()))
-        if key != self._blit_key:
-            self._blitter.invalidate(0)
-            self._blit_key = key
+            step += [self._loss_line, self._test_line, *loss.spines.values()]
+            self._blitter = _Blitter(self.fig, [axes, [data.title], step])
+        keys = [
+            (data.get_xlim(), data.get_ylim(), loss.get_xlim(), loss.get_ylim()),
+            tuple(sorted(self.config.items())),
+        ]
+        for layer, (key, old) in enumerate(zip(keys, self._blit_keys, strict=True)):
+            if key != old:
+                self._blitter.invalidate(layer)  # redraws this layer and every one above it
+                break
+        self._blit_keys = keys
         return self._blitter.png(dpi)
 
     def __repr__(self):
@@ -538,7 +557,9 @@ def show_playground(**config):
     configuration control starts again from epoch 0. The readout (class ``nbcore-readout``)
     shows :func:`readout_text` of the state, e.g.
     ``"epoch 100 — loss 0.2345 — train accuracy 0.9633 — test accuracy 0.9500"``;
-    ``train_reference(100, **config)`` gives the same numbers.
+    ``train_reference(100, **config)`` gives the same numbers. After a run diverged it starts
+    with "DIVERGED (lower the learning rate) — " (:meth:`Playground.headline`); the figure has
+    no title (the readout is right above it).
 
     Returns
     -------
@@ -548,7 +569,7 @@ def show_playground(**config):
     """
     import ipywidgets as widgets
 
-    pg = Playground(**config)
+    pg = Playground(title=False, **config)  # the readout is shown above the figure instead
     c = pg.config
     style = {"description_width": "initial"}
     lay = widgets.Layout(width="230px")
@@ -587,14 +608,14 @@ def show_playground(**config):
         if not isinstance(w, (widgets.Button, widgets.Play)):
             w.style = style
             w.layout = lay
-    readout = widgets.HTML(pg.readout())
+    readout = widgets.HTML(pg.headline())
     readout.add_class("nbcore-readout")
     pg.fig.set_dpi(72)
     image = widgets.Image(value=_palette_png(pg.fig), format="png")
 
     def redraw():
         image.value = pg.to_png(dpi=72)  # only what changed is redrawn (true colour)
-        readout.value = pg.readout()
+        readout.value = pg.headline()
 
     keys = {"dataset": "dataset", "depth": "depth", "width": "width", "activation": "activation"}
     keys.update({"lr": "lr", "l2": "l2", "batch-size": "batch_size"})
@@ -635,6 +656,14 @@ def show_playground(**config):
     box.playground, box.controls, box.readout, box.image = pg, ctl, readout, image
     box.step, box.train100, box.reconfigure = step, train100, reconfigure
     return box
+
+
+def _axis_end(epoch):
+    """The end of the epoch axis: the first of 10, 20, 50, 100, 200, 500, ... >= ``epoch``."""
+    end = 10
+    while end < epoch:
+        end = end * 5 // 2 if str(end)[0] == "2" else end * 2  # 10 -> 20 -> 50 -> 100
+    return end
 
 
 def _nearest(options, value):

@@ -640,3 +640,20 @@ def test_moons_seed_sensitivity_claim():
         progress=False,
     )
     assert round(nc.accuracy(net.predict(X_test), y_test), 2) == 0.87
+
+
+def test_live_widget_shows_the_readout_above_an_untitled_figure():
+    box = show_playground()
+    pg = box.playground
+    assert not pg.title and pg._title.get_text() == ""
+    assert box.readout.value == pg.readout()
+    box.controls["lr"].value = 3.0
+    box.controls["activation"].value = "identity"
+    box.controls["depth"].value = 4
+    box.controls["width"].value = 8
+    box.controls["step"].click()
+    assert pg.diverged
+    assert box.readout.value == "DIVERGED (lower the learning rate) — " + pg.readout()
+    titled = Playground(lr=3.0, activation="identity", depth=4, width=8)
+    titled.step(5)
+    assert titled._title.get_text() == titled.headline() == box.readout.value
