@@ -20,6 +20,7 @@ Introduced in chapter 1 (The neuron); the recipe is in CONTRIBUTING.md.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 from collections.abc import Callable, Sequence
@@ -95,17 +96,28 @@ def figure_to_png(fig: Any, *, dpi: int = 72, close: bool = True) -> bytes:
     return buf.getvalue()
 
 
-def _scrubber_class():
-    """Build the widget class lazily, so ``import nbcore`` never needs ipywidgets."""
+def widget_box(children, describe):
+    """An ``ipywidgets.VBox`` of ``children`` whose repr is ``describe()``.
+
+    A notebook records a widget's repr as its text output, and nbval compares that text; the
+    default repr lists every child's state (PNG bytes included), so each widget of the book
+    passes a short, stable description, e.g. ``lambda: f"PlaygroundWidget({pg!r})"``.
+    """
+    box = _widget_box_class()(children)
+    box.describe = describe
+    return box
+
+
+@functools.cache
+def _widget_box_class():
+    """The class, built on first use so that ``import nbcore`` never needs ipywidgets."""
     import ipywidgets as widgets
 
-    class FrameScrubber(widgets.VBox):
-        """A slider over precomputed frames; works without a kernel (see :func:`frame_scrubber`)."""
+    class WidgetBox(widgets.VBox):
+        def __repr__(self) -> str:
+            return self.describe()
 
-        def __repr__(self) -> str:  # short and stable: nbval compares this text
-            return f"FrameScrubber(description={self._nb_description!r}, frames={self._nb_n})"
-
-    return FrameScrubber
+    return WidgetBox
 
 
 def frame_scrubber(
@@ -206,10 +218,9 @@ def frame_scrubber(
     )
     # Linked in the browser: works with no kernel, in the saved HTML page too.
     link = widgets.jslink((slider, "index"), (stack, "selected_index"))
-    box = _scrubber_class()([slider, stack])
+    n = len(values)
+    box = widget_box([slider, stack], lambda: f"FrameScrubber({description=!r}, frames={n})")
     box.add_class("nbcore-scrubber")
-    box._nb_description = description
-    box._nb_n = len(values)
     box._nb_link = link  # keep a reference next to the widgets it links
     return box
 

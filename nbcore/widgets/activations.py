@@ -19,7 +19,7 @@ import numpy as np
 from nbcore import activations as F
 from nbcore._checks import check_number
 from nbcore.plotting import COLORS
-from nbcore.widgets._html import _Blitter
+from nbcore.widgets._html import _Blitter, widget_box
 
 #: The activations the explorer offers, in dropdown order, with their display names.
 NAMES = {
@@ -249,23 +249,14 @@ def show_activation_explorer(name="sigmoid", z=1.0, alpha=0.1):
     for ctl in (dropdown, z_slider, a_slider):
         ctl.observe(refresh, names="value")
     refresh()
-    box = _explorer_box_class()([widgets.HBox([dropdown, z_slider, a_slider]), readout, image])
+    box = widget_box(
+        [widgets.HBox([dropdown, z_slider, a_slider]), readout, image],
+        lambda: f"ActivationExplorerWidget(name={ex.name!r}, z={ex.z:g}, alpha={ex.alpha:g})",
+    )
     box.add_class("nbcore-activation-explorer")
     box.explorer = ex  # the logic object, for tests and for curious readers
     box.controls = {"activation": dropdown, "z": z_slider, "alpha": a_slider}
     return box
-
-
-def _explorer_box_class():
-    """A VBox with a short, stable repr (nbval compares it; the default repr holds the PNG)."""
-    import ipywidgets as widgets
-
-    class ActivationExplorerWidget(widgets.VBox):
-        def __repr__(self) -> str:
-            ex = self.explorer
-            return f"ActivationExplorerWidget(name={ex.name!r}, z={ex.z:g}, alpha={ex.alpha:g})"
-
-    return ActivationExplorerWidget
 
 
 #: The activations compared frame by frame in :func:`activation_scrubber`.

@@ -22,6 +22,7 @@ from nbcore.layers import Dense, Sigmoid
 from nbcore.losses import BCELoss
 from nbcore.network import Sequential
 from nbcore.plotting import COLORS
+from nbcore.widgets._html import widget_box
 
 __all__ = ["RUNNING_EXAMPLE", "BackpropStepper", "backprop_stepper", "show_backprop_stepper"]
 
@@ -478,23 +479,15 @@ def backprop_stepper(stepper=None, *, start=0, dpi=80):
         widgets.jslink((slider, "value"), (image_stack, "selected_index")),
         widgets.jslink((slider, "value"), (readout_stack, "selected_index")),
     ]
-    box = _StepperBox()([widgets.HBox([slider, play]), readout_stack, image_stack])
+    n = stepper.n_steps + 1
+    box = widget_box(
+        [widgets.HBox([slider, play]), readout_stack, image_stack],
+        lambda: f"BackpropStepperWidget(frames={n})",
+    )
     for name in ("nbcore-kernel-free", "nbcore-scrubber", "nbcore-backprop-frames"):
         box.add_class(name)
-    box._nb_links, box._nb_n = links, stepper.n_steps + 1
+    box._nb_links = links  # keep references next to the widgets they link
     return box
-
-
-def _StepperBox():
-    import ipywidgets as widgets
-
-    class StepperBox(widgets.VBox):
-        """The kernel-free stepper; its repr is short and stable (nbval compares it)."""
-
-        def __repr__(self):
-            return f"BackpropStepperWidget(frames={self._nb_n})"
-
-    return StepperBox
 
 
 def show_backprop_stepper(x=(1.0, 0.5), y=1.0, step=0):

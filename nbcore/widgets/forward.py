@@ -17,7 +17,7 @@ import numpy as np
 
 import nbcore as nc
 from nbcore.network import Sequential
-from nbcore.widgets._html import _Blitter
+from nbcore.widgets._html import _Blitter, widget_box
 
 #: The running example of chapter 2: input, target, weights and biases (W has shape (n_out, n_in)).
 RUNNING_X = np.array([1.0, 0.5])
@@ -354,20 +354,11 @@ def show_forward_explorer(model=None, x1=1.0, x2=0.5):
 
     for s in sliders.values():
         s.observe(refresh, names="value")
-    box = _explorer_class()([widgets.HBox(list(sliders.values())), readout, image])
+    box = widget_box(
+        [widgets.HBox(list(sliders.values())), readout, image],
+        lambda: "ForwardExplorer(controls=['x1', 'x2'])",
+    )
     box.add_class("nbcore-forward-explorer")
     box.view, box.sliders, box.readout, box.refresh = view, sliders, readout, refresh
     box.controls = sliders  # the name every widget uses (tests, benchmarks/widgets.py)
     return box
-
-
-def _explorer_class():
-    import ipywidgets as widgets
-
-    class ForwardExplorer(widgets.VBox):
-        """The chapter 2 explorer (a short, stable repr: nbval compares it)."""
-
-        def __repr__(self):
-            return "ForwardExplorer(controls=['x1', 'x2'])"
-
-    return ForwardExplorer

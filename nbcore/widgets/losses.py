@@ -25,6 +25,7 @@ import numpy as np
 
 import nbcore as nc
 from nbcore._checks import check_number
+from nbcore.widgets._html import widget_box
 
 __all__ = [
     "CLASSIFICATION",
@@ -462,18 +463,6 @@ class LossExplorer:
         return f"LossExplorer({args})"
 
 
-def _explorer_box_class():
-    import ipywidgets as widgets
-
-    class LossExplorerWidget(widgets.VBox):
-        """The loss explorer's controls, picture and readout (needs a kernel)."""
-
-        def __repr__(self):  # short and stable (nbval compares it)
-            return f"LossExplorerWidget({self.explorer!r})"
-
-    return LossExplorerWidget
-
-
 def show_loss_explorer(**defaults):
     """The live loss explorer: a dropdown and six sliders, the figure, a readout.
 
@@ -534,7 +523,7 @@ def show_loss_explorer(**defaults):
         widgets.HBox([controls["p"], controls["alpha"], controls["gamma"]]),
         widgets.HBox([controls["outlier"]]),
     ]
-    box = _explorer_box_class()([*rows, image, readout])
+    box = widget_box([*rows, image, readout], lambda: f"LossExplorerWidget({ex!r})")
     box.explorer = ex
     box.controls = controls
     box.readout = readout

@@ -31,6 +31,7 @@ import numpy as np
 
 from nbcore import activations as F
 from nbcore._checks import check_number
+from nbcore.widgets._html import widget_box
 
 __all__ = [
     "ACTIVATIONS",
@@ -470,23 +471,6 @@ class NeuronExplorer:
 # ---- the live widget ----------------------------------------------------------------------------
 
 
-def _ui_class():
-    """Build the widget class lazily, so importing this module never needs ipywidgets."""
-    import ipywidgets as widgets
-
-    class NeuronExplorerWidget(widgets.VBox):
-        """The live neuron explorer (see :func:`neuron_explorer`)."""
-
-        def __repr__(self):  # short and stable: nbval compares this text
-            e = self.explorer
-            return (
-                f"NeuronExplorerWidget(w1={e.w1}, w2={e.w2}, b={e.b}, g={e.g!r}, "
-                f"target={e.target!r})"
-            )
-
-    return NeuronExplorerWidget
-
-
 def neuron_explorer(w1=1.0, w2=1.0, b=-1.5, g="sigmoid", target="AND", *, dpi=90):
     """The live neuron explorer: sliders w1, w2, b and dropdowns for g and for a target gate.
 
@@ -500,7 +484,7 @@ def neuron_explorer(w1=1.0, w2=1.0, b=-1.5, g="sigmoid", target="AND", *, dpi=90
 
     Returns
     -------
-    NeuronExplorerWidget (an ``ipywidgets.VBox``)
+    ipywidgets.VBox (its repr: ``NeuronExplorerWidget(w1=..., ...)``)
         With attributes ``explorer`` (the :class:`NeuronExplorer`), ``controls`` (a dict
         ``{"w1", "w2", "b", "g", "target"}`` of the control widgets; each also has the CSS class
         ``nbcore-ctl-<name>``), ``readout`` (the HTML widget), ``image`` (the figure) and
@@ -564,13 +548,17 @@ def neuron_explorer(w1=1.0, w2=1.0, b=-1.5, g="sigmoid", target="AND", *, dpi=90
     for control in controls.values():
         control.observe(refresh, names="value")
     refresh()
-    box = _ui_class()(
+    e = explorer
+    box = widget_box(
         [
             widgets.HBox([controls["w1"], controls["w2"], controls["b"]]),
             widgets.HBox([controls["g"], controls["target"]]),
             readout,
             widgets.HBox([image, details]),
-        ]
+        ],
+        lambda: (
+            f"NeuronExplorerWidget(w1={e.w1}, w2={e.w2}, b={e.b}, g={e.g!r}, target={e.target!r})"
+        ),
     )
     box.add_class("nbcore-neuron-explorer")
     box.explorer, box.controls, box.readout, box.image = explorer, controls, readout, image

@@ -31,6 +31,7 @@ from nbcore._checks import check_int, check_number
 from nbcore.layers import Parameter
 from nbcore.optimizers import SGD, AdaGrad, Adam, RMSprop
 from nbcore.plotting import COLORS
+from nbcore.widgets._html import widget_box
 
 __all__ = [
     "MOMENTUM",
@@ -612,7 +613,10 @@ def show_optimizer_race(surface="quadratic"):
             widgets.VBox(list(lr_sliders.values())),
         ]
     )
-    box = _race_box_class()([controls, readout, image])
+    box = widget_box(
+        [controls, readout, image],
+        lambda: f"OptimizerRaceWidget(surface={r.surface.key!r}, steps={r.steps})",
+    )
     box.add_class("nbcore-optimizer-race")
     box.race = r  # the logic object, for tests and for curious readers
     # the names every chapter widget uses (tests, benchmarks/widgets.py): controls by CSS name
@@ -620,18 +624,6 @@ def show_optimizer_race(surface="quadratic"):
     box.controls.update({f"lr-{n.lower()}": sl for n, sl in lr_sliders.items()})
     box.readout, box.image = readout, image
     return box
-
-
-def _race_box_class():
-    """A VBox with a short, stable repr (nbval compares it; the default repr holds the PNG)."""
-    import ipywidgets as widgets
-
-    class OptimizerRaceWidget(widgets.VBox):
-        def __repr__(self) -> str:
-            r = self.race
-            return f"OptimizerRaceWidget(surface={r.surface.key!r}, steps={r.steps})"
-
-    return OptimizerRaceWidget
 
 
 def default_state_figure(surface="quadratic"):

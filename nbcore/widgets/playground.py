@@ -27,6 +27,7 @@ import numpy as np
 
 import nbcore as nc
 from nbcore.plotting import COLORS, MARKERS
+from nbcore.widgets._html import widget_box
 
 #: The data sets of the playground (two classes each).
 DATASETS = ("moons", "circles", "xor", "spirals")
@@ -651,7 +652,7 @@ def show_playground(**config):
         readout,
         image,
     ]
-    box = _box_class()(rows)
+    box = widget_box(rows, lambda: f"PlaygroundWidget({pg!r})")
     box.add_class("nbcore-playground")
     box.playground, box.controls, box.readout, box.image = pg, ctl, readout, image
     box.step, box.train100, box.reconfigure = step, train100, reconfigure
@@ -668,15 +669,3 @@ def _axis_end(epoch):
 
 def _nearest(options, value):
     return min(options, key=lambda v: abs(v - value))
-
-
-def _box_class():
-    import ipywidgets as widgets
-
-    class PlaygroundWidget(widgets.VBox):
-        """The chapter 8 playground (a short, stable repr: nbval compares it)."""
-
-        def __repr__(self):
-            return f"PlaygroundWidget({self.playground!r})"
-
-    return PlaygroundWidget

@@ -20,6 +20,7 @@ import numpy as np
 
 import nbcore as nc
 from nbcore._checks import as_float_array, check_number
+from nbcore.widgets._html import widget_box
 
 __all__ = [
     "SoftmaxExplorer",
@@ -184,18 +185,6 @@ class SoftmaxExplorer:
         return f"SoftmaxExplorer(z={z}, T={self.T:g}, target={self.target})"
 
 
-def _box_class():
-    import ipywidgets as widgets
-
-    class SoftmaxExplorerWidget(widgets.VBox):
-        """The softmax explorer's controls, picture and readout (needs a kernel)."""
-
-        def __repr__(self):  # short and stable (nbval compares it)
-            return f"SoftmaxExplorerWidget({self.explorer!r})"
-
-    return SoftmaxExplorerWidget
-
-
 def show_softmax_explorer(z=(2.0, 1.0, 0.0), T=1.0, target=0):
     """The live softmax explorer: one slider per logit, a temperature slider, a class dropdown.
 
@@ -249,7 +238,10 @@ def show_softmax_explorer(z=(2.0, 1.0, 0.0), T=1.0, target=0):
         control._nb_name = name
         control.observe(on_change, names="value")
     logit_row = widgets.HBox([controls[f"z{i}"] for i in range(ex.k)])
-    box = _box_class()([logit_row, widgets.HBox([controls["T"], target_dd]), image, readout])
+    box = widget_box(
+        [logit_row, widgets.HBox([controls["T"], target_dd]), image, readout],
+        lambda: f"SoftmaxExplorerWidget({ex!r})",
+    )
     box.explorer, box.controls, box.readout = ex, controls, readout
     box.add_class("nbcore-live-widget")
     box.add_class("nbcore-softmax-explorer")  # root selector for the live browser tests
