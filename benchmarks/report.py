@@ -42,8 +42,9 @@ of the per-round ratios, since both runs of a round see the same load on a share
 are CPU seconds of the process, which other programs on a shared machine disturb far less than
 wall-clock time. "Final loss" is the cost of the trained
 weights on the whole training set, computed by the same float64 function for every library.
-"GEMM floor" is the time NumPy spends on the matrix products alone for the same shapes: no
-implementation can be faster than that.
+"GEMM floor" is the time NumPy spends on the matrix products alone for the same shapes and
+number of steps (measured in every round, next to the runs; the fraction is again a median of
+per-round ratios): no implementation can be faster than that.
 """
 
 PERF_NOTES = """
