@@ -73,6 +73,16 @@ def memory_order(arr):
     return "F" if arr.ndim > 1 and arr.flags.f_contiguous and not arr.flags.c_contiguous else "C"
 
 
+def zero_grads(params, store):
+    """Set every gradient of ``params`` to zero: one call on the flat vector when ``store``
+    (their live FlatStore) is given, else parameter by parameter."""
+    if store is not None:
+        store.grad[...] = 0
+    else:
+        for p in params:
+            p.zero_grad()
+
+
 def can_pack(params):
     """Whether ``params`` (a list) can share one store: non-empty, distinct, one dtype."""
     return (

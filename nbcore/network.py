@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nbcore._flat import FlatStore, can_pack, store_of
+from nbcore._flat import FlatStore, can_pack, store_of, zero_grads
 from nbcore.layers import (
     GELU,
     Dense,
@@ -84,27 +84,27 @@ class Sequential:
             for layer in reversed(self.layers):
                 dY = layer.backward(dY)
             return dY
-        first.input_grad = False  # skip dX = dZ W for the first layer
-        try:
-            for layer in reversed(self.layers):
-                dY = layer.backward(dY)
-        finally:
-            first.input_grad = True  # on its own, a layer always returns dX
+        self._backward_without_dx(dY, lean=False)
         return None
 
     def _backward(self, dY):
         """``backward`` without the per-layer checks of dY (used by ``train`` after its first
         epoch); never computes dL/dX."""
-        first = self.layers[0]
+        self._backward_without_dx(dY, lean=True)
+
+    def _backward_without_dx(self, dY, lean):
+        """Run dY back through the layers (their ``_backward`` when ``lean``), skipping the
+        first Dense layer's dX = dZ W (training never needs dL/dX)."""
+        first = self.layers[0] if self.layers else None
         skip = isinstance(first, Dense)
         if skip:
-            first.input_grad = False  # skip dX = dZ W for the first layer
+            first.input_grad = False
         try:
             for layer in reversed(self.layers):
-                dY = layer._backward(dY)
+                dY = layer._backward(dY) if lean else layer.backward(dY)
         finally:
             if skip:
-                first.input_grad = True
+                first.input_grad = True  # on its own, a layer always returns dX
 
     @property
     def input_grad(self):
@@ -122,12 +122,7 @@ class Sequential:
     def zero_grad(self):
         """Reset every parameter's gradient to zero."""
         params = self.parameters()
-        store = store_of(params)
-        if store is not None:
-            store.grad[...] = 0
-        else:
-            for p in params:
-                p.zero_grad()
+        zero_grads(params, store_of(params))
 
     def train(self):
         """Training mode (Dropout active). Returns the model."""

@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from nbcore._checks import check_number
-from nbcore._flat import memory_order, store_of
+from nbcore._flat import memory_order, store_of, zero_grads
 from nbcore.layers import Parameter
 
 
@@ -61,11 +61,7 @@ class Optimizer:
 
     def zero_grad(self):
         """Set every parameter's gradient to zero."""
-        if self._live_store() is not None:
-            self._store.grad[...] = 0  # one call for the whole model
-        else:
-            for p in self.params:
-                p.zero_grad()
+        zero_grads(self.params, self._live_store())
 
     def step(self):
         """Update every parameter once from its current gradient."""
