@@ -154,6 +154,16 @@ def render_ratios(results: dict) -> list[str]:
     return lines
 
 
+def gemm_rate(entry: dict) -> str:
+    """ " (60.4 GFLOP at 94 GFLOP/s)" for the GEMM floor, when the run recorded its FLOP count."""
+    flop = entry.get("gemm_flop_per_epoch")
+    if not flop:
+        return ""
+    return (
+        f" ({flop / 1e9:.1f} GFLOP at {flop / entry['gemm_seconds_per_epoch'] / 1e9:.0f} GFLOP/s)"
+    )
+
+
 def render_checks(entry: dict) -> list[str]:
     """The sentences that explain the final losses that differ (see run.py)."""
     lines = []
@@ -240,8 +250,9 @@ def render(results: dict, widgets: dict | None = None) -> str:
         if "gemm_fraction_nbcore_f32" in entry:
             lines += [
                 "",
-                f"GEMM floor: {entry['gemm_seconds_per_epoch']:.3f} s per epoch, that is "
-                f"{100 * entry['gemm_fraction_nbcore_f32']:.0f} % of nbcore's float32 time.",
+                f"GEMM floor: {entry['gemm_seconds_per_epoch']:.3f} s per epoch{gemm_rate(entry)}, "
+                f"that is {100 * entry['gemm_fraction_nbcore_f32']:.0f} % of nbcore's float32 "
+                "time.",
             ]
         lines += render_checks(entry)
     lines += render_ratios(results)

@@ -276,6 +276,16 @@ def gemm_floor(w):
     return time.process_time() - t0
 
 
+def gemm_flop(w):
+    """Floating-point operations of ``gemm_floor(w)``'s products (2 per multiply-add)."""
+    sizes, bs = w["sizes"], w["batch"]
+    steps = -(-w["X"].shape[0] // bs)
+    pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
+    # forward and dW for every layer, dA_prev for all but the first
+    macs = sum(2 * bs * i * o for i, o in pairs) + sum(bs * i * o for i, o in pairs[1:])
+    return 2 * macs * steps
+
+
 def eps_rule_check(w, weights, rows, eps=1e-8):
     """Final losses with Adam's default eps, where scikit-learn's formula differs from PyTorch's
     (and nbcore's): nbcore, scikit-learn, and nbcore with scikit-learn's rule (``SklearnAdam``).
@@ -417,6 +427,7 @@ def main(argv=None):
             # per-round ratios, as for the implementations (one epoch: per run = per epoch)
             fractions = [f / t for f, t in zip(floors, times["nbcore f32"], strict=True)]
             entry["gemm_seconds_per_epoch"] = float(np.median(floors))
+            entry["gemm_flop_per_epoch"] = gemm_flop(w)
             entry["gemm_fraction_nbcore_f32"] = float(np.median(fractions))
             entry["adam_seconds_per_epoch"] = adam_time(w, repeats)
         results["workloads"][name] = entry
