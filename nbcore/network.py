@@ -46,6 +46,14 @@ class Sequential:
                 raise TypeError(
                     f"Sequential: expected layer {i} to be an nbcore layer, got {layer!r}"
                 )
+            for j in range(i):
+                if layers[j] is layer:
+                    raise ValueError(
+                        f"Sequential: layer {i} ({layer!r}) is the same object as layer {j}; "
+                        "a layer keeps the input (and mask) of its last forward pass for "
+                        "backward, so each position needs its own layer object "
+                        "(e.g. two Dropout(0.5), not one used twice)"
+                    )
         self.layers = list(layers)
         self.training = True
         self._input_grad = False

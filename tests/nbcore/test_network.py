@@ -26,6 +26,19 @@ def test_sequential_indexable_len_iterable_repr():
     assert "Dense(2, 3)" in text.replace("n_in=", "").replace("n_out=", "")
 
 
+def test_sequential_rejects_a_layer_object_used_twice():
+    # One Dropout at two positions would keep only the second mask, and backward through the
+    # first position would use it: wrong gradients, silently. It must be refused up front.
+    drop = nc.Dropout(0.5)
+    with pytest.raises(
+        ValueError, match=r"layer 4 \(Dropout\(p=0.5\)\) is the same object as layer 2"
+    ):
+        nc.Sequential(nc.Dense(2, 3), nc.ReLU(), drop, nc.Dense(3, 3), drop)
+    relu = nc.ReLU()
+    with pytest.raises(ValueError, match="each position needs its own layer object"):
+        nc.Sequential(nc.Dense(2, 3), relu, nc.Dense(3, 3), relu)
+
+
 def test_mlp_structure():
     model = nc.MLP([3, 5, 4, 2], activation="tanh")
     kinds = [type(layer).__name__ for layer in model]
