@@ -2,7 +2,9 @@
 # Fetch the book's offline JavaScript assets from the npm registry at pinned versions.
 #
 #   MathJax 3 (math rendering), require.js and the ipywidgets HTML manager (saved widgets
-#   in the static pages, with its Font Awesome files). They land in book/_assets/vendor/
+#   in the static pages, with its Font Awesome files), and the Noto Sans SC web font (the
+#   Chinese terms of the glossary, for readers whose system has no CJK font: the browser
+#   fetches only the slices of it a page uses). They land in book/_assets/vendor/
 #   (git-ignored) and are served from the book's own static folder, so no page ever asks
 #   another host for anything.
 set -euo pipefail
@@ -10,11 +12,13 @@ set -euo pipefail
 MATHJAX_VERSION=3.2.2
 REQUIREJS_VERSION=2.3.8
 HTML_MANAGER_VERSION=1.0.15
+NOTO_SC_VERSION=5.3.0
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="$root/book/_assets/vendor"
 stamp="$dest/.versions"
 want="mathjax@$MATHJAX_VERSION requirejs@$REQUIREJS_VERSION html-manager@$HTML_MANAGER_VERSION"
+want="$want noto-sans-sc@$NOTO_SC_VERSION"
 
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     echo "fetch_assets: vendor assets up to date ($want)"
@@ -33,14 +37,15 @@ trap 'rm -rf "$tmp"' EXIT
 echo "fetch_assets: npm pack $want"
 (cd "$tmp" && npm pack --silent --loglevel=error \
     "mathjax@$MATHJAX_VERSION" "requirejs@$REQUIREJS_VERSION" \
-    "@jupyter-widgets/html-manager@$HTML_MANAGER_VERSION" >/dev/null)
-for name in mathjax requirejs html-manager; do
+    "@jupyter-widgets/html-manager@$HTML_MANAGER_VERSION" \
+    "@fontsource/noto-sans-sc@$NOTO_SC_VERSION" >/dev/null)
+for name in mathjax requirejs html-manager noto-sans-sc; do
     mkdir -p "$tmp/$name"
     tar xzf "$tmp"/*"$name"-*.tgz -C "$tmp/$name"
 done
 
 rm -rf "$dest"
-mkdir -p "$dest/mathjax" "$dest/requirejs" "$dest/html-manager"
+mkdir -p "$dest/mathjax" "$dest/requirejs" "$dest/html-manager" "$dest/noto-sans-sc/files"
 # MathJax: the tex-chtml component and the folders it loads on demand (~9 MB).
 mj="$tmp/mathjax/package/es5"
 cp "$mj/tex-chtml.js" "$dest/mathjax/"
@@ -56,6 +61,16 @@ cp "$hm/embed-amd.js" "$dest/html-manager/"
 find "$hm" -maxdepth 1 -type f \( -name '*.woff2' -o -name '*.woff' -o -name '*.ttf' \
     -o -name '*.eot' -o -name '*.svg' \) -exec cp {} "$dest/html-manager/" \;
 [[ -f "$hm/embed.js.LICENSE.txt" ]] && cp "$hm/embed.js.LICENSE.txt" "$dest/html-manager/LICENSE.txt"
+# Noto Sans SC, regular weight only (bold is synthesised), WOFF2 only (every browser the book
+# supports reads it): about 100 slices of 20-60 kB, each with its unicode-range in 400.css.
+ns="$tmp/noto-sans-sc/package"
+cp "$ns"/files/noto-sans-sc-*-400-normal.woff2 "$dest/noto-sans-sc/files/"
+sed -E "s#, url\(\./files/[^)]*\.woff\) format\('woff'\)##" "$ns/400.css" > "$dest/noto-sans-sc/400.css"
+cp "$ns/LICENSE" "$dest/noto-sans-sc/LICENSE"
+if grep -q "\.woff)" "$dest/noto-sans-sc/400.css"; then
+    echo "ERROR: fetch_assets: 400.css of noto-sans-sc still names .woff files" >&2
+    exit 1
+fi
 # Everyone (including linkchecker, which drops to 'nobody' as root) may read them.
 chmod -R a+rX "$dest"
 echo "$want" > "$stamp"

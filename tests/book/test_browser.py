@@ -58,6 +58,23 @@ def test_page_in_browser(open_page, page):
         open_page.close(page)
 
 
+def test_chinese_terms_use_the_books_own_font(open_page):
+    # The glossary's Chinese terms must not come out as empty boxes on a system without a CJK
+    # font (this machine has none): the book serves Noto Sans SC itself, last in the font list.
+    visit = open_page("book/glossary", fresh=True)
+    faces = visit.page.evaluate(
+        """async () => {
+             await document.fonts.ready;
+             return Array.from(document.fonts)
+               .filter(f => f.family.replace(/["']/g, '') === 'Noto Sans SC'
+                            && f.status === 'loaded').length;
+           }"""
+    )
+    assert faces > 0, "glossary: no slice of the book's Noto Sans SC font was loaded"
+    assert not visit.failed, f"glossary: failed local requests: {visit.failed}"
+    open_page.close("book/glossary")
+
+
 def _displayed(box) -> str:
     """What a kernel-free widget shows (visible images and HTML), apart from its controls."""
     return box.evaluate(
