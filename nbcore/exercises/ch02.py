@@ -72,9 +72,10 @@ def check_hidden_unit(answer) -> Feedback:
                 "source articles makes: it writes h1 = σ(w1 x1 + b1 + w4 x2 + b4)).",
             ),
             "transposed": (
-                float(np.array([-1.0, 1.0]) @ _X_EX1 + _B_UNIT2),
-                "you read the weights down a column of W^[1] (w2 and w5). Row j of W^[1] holds "
-                "the weights INTO unit j: for unit 2 that is row 2, (w3, w4) = (-1, 0.5).",
+                float(np.array([-1.0, 1.0]) @ _X_EX1 + _B_UNIT2),  # (w2, w5) = (-1, 1)
+                "you used w2 and w5, numbering the weights by the input they leave (as one "
+                "source article does: w1, w2, w3 leave x1). In this book row j of W^[1] holds the "
+                "weights INTO unit j: for unit 2 that is row 2, (w3, w4) = (-1, 0.5).",
             ),
             "bias_subtracted": (
                 float(_W_UNIT2 @ _X_EX1) - _B_UNIT2,

@@ -71,6 +71,12 @@ def test_hidden_unit_mistakes(answer, tag):
     assert not fb and fb.mistake == tag, fb
 
 
+def test_hidden_unit_source_numbering_message():
+    # z = w2 x1 + w5 x2 + b2 = (-1)(2) + (1)(-1) + 0.25: the source's numbering, by input
+    fb = check_hidden_unit((-2.75, float(nc.sigmoid(-2.75))))
+    assert "w2 and w5" in fb.message and "(w3, w4) = (-1, 0.5)" in fb.message
+
+
 # --- exercise 2: forward(X, params) ----------------------------------------------------------
 
 
