@@ -78,7 +78,7 @@ def _same(a, b, rtol=1e-6, atol=1e-9):
 
 # ----------------------------------------------------------------------------- by hand
 def check_softmax_by_hand(p, loss) -> Feedback:
-    """softmax([2, 0, -1]) and the cross-entropy loss for the true class 1."""
+    """softmax([2, 0, -1]) and the cross-entropy loss for the true class 2 (label 1)."""
     z, c = HAND_Z, HAND_CLASS
     expected_p = nc.softmax(z)
     expected_loss = -np.log(expected_p[c])
@@ -136,7 +136,8 @@ def check_softmax_by_hand(p, loss) -> Feedback:
         (
             -np.log(expected_p[0]),
             "wrong_class",
-            "that is the loss of class 0 (the predicted class); use the true class 1.",
+            "that is the loss of class 1 (label 0, the predicted class); "
+            "use the true class 2 (label 1).",
         ),
         (
             1 - expected_p[c],
@@ -146,7 +147,7 @@ def check_softmax_by_hand(p, loss) -> Feedback:
     ]:
         if close(value, cand, rtol=2e-3, atol=2e-4):
             return wrong(msg, tag)
-    return wrong("p is right; the loss is -ln p of the true class 1.", "loss_unknown")
+    return wrong("p is right; the loss is -ln p of the true class 2 (label 1).", "loss_unknown")
 
 
 # ----------------------------------------------------------------------------- stable softmax
@@ -256,7 +257,7 @@ def check_stable_softmax(softmax) -> Feedback:
 
 # ----------------------------------------------------------------------------- gradient
 def check_softmax_ce_grad(grad) -> Feedback:
-    """dL/dz of softmax + cross-entropy for z = [2, 0, -1] and true class 1."""
+    """dL/dz of softmax + cross-entropy for z = [2, 0, -1] and true class 2 (label 1)."""
     z, c = HAND_Z, HAND_CLASS
     p = nc.softmax(z)
     y = nc.one_hot([c], 3)[0]
@@ -288,7 +289,8 @@ def check_softmax_ce_grad(grad) -> Feedback:
         (
             p - nc.one_hot([int(np.argmax(p))], 3)[0],
             "wrong_class",
-            "you used the predicted class 0 as y; y is the one-hot row of the true class 1.",
+            "you used the predicted class 1 (label 0) as y; "
+            "y is the one-hot row of the true class 2 (label 1).",
         ),
     ]:
         if close(g, cand, rtol=2e-3, atol=2e-4):
@@ -346,29 +348,32 @@ def check_logsumexp(logsumexp) -> Feedback:
         expected = float(nc.logsumexp(z))
         if close(value, expected, rtol=1e-9, atol=1e-9):
             continue
-        m = z.max()
-        rest = float(np.log(np.sum(np.exp(z - m))))
+        z_max = z.max()
+        rest = float(np.log(np.sum(np.exp(z - z_max))))
         if value == np.inf:
             return wrong(
                 f"for z = {z.tolist()} you get inf: e^1000 overflows. Use "
-                "m + ln Σ e^(z - m) with m = max(z).",
+                "z_max + ln Σ e^(z - z_max) with z_max = max(z).",
                 "overflow",
             )
         if value == -np.inf:
             return wrong(
                 f"for z = {z.tolist()} you get -inf: every e^z underflows to 0 and ln 0 = "
-                "-inf. Use m + ln Σ e^(z - m) with m = max(z).",
+                "-inf. Use z_max + ln Σ e^(z - z_max) with z_max = max(z).",
                 "underflow",
             )
         if close(value, rest, rtol=1e-9, atol=1e-9):
-            return wrong("you forgot to add m back: logsumexp(z) = m + ln Σ e^(z - m).", "forgot_m")
+            return wrong(
+                "you forgot to add z_max back: logsumexp(z) = z_max + ln Σ e^(z - z_max).",
+                "forgot_m",
+            )
         if close(value, expected / np.log(10), rtol=1e-6, atol=1e-9) or close(
-            value, m + rest / np.log(10), rtol=1e-6, atol=1e-9
+            value, z_max + rest / np.log(10), rtol=1e-6, atol=1e-9
         ):
             return wrong("you used log base 10; log-sum-exp uses ln.", "log10")
-        if close(value, m, rtol=1e-9, atol=1e-9):
+        if close(value, z_max, rtol=1e-9, atol=1e-9):
             return wrong(
-                "max(z) is only an approximation (a lower bound); add ln Σ e^(z - m).",
+                "max(z) is only an approximation (a lower bound); add ln Σ e^(z - z_max).",
                 "max_only",
             )
         return wrong(f"for z = {z.tolist()} you get {value:.4f}, expected {expected:.4f}.")
