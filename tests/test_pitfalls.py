@@ -17,6 +17,7 @@ flags the wrong statement it is written for and lets the right one through.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import warnings
@@ -61,6 +62,16 @@ ANCHORS = [
     "pitfall-loss-sign",
     "pitfall-from-logits",
     "pitfall-logit-log-odds",
+    "pitfall-activation-differentiable",
+    "pitfall-weight-importance",
+    "pitfall-activation-nonlinear",
+    "pitfall-backprop-optimizer",
+    "pitfall-l2-outliers",
+    "pitfall-cross-entropy-unbiased",
+    "pitfall-linear-collapse",
+    "pitfall-local-minima",
+    "pitfall-sparse-connectivity",
+    "pitfall-julia-code",
 ]
 
 
@@ -143,7 +154,9 @@ PATTERNS = {
             r"np\.sqrt\(\s*(?:v(?:_hat|_t)?|s|G|G_t|cache|square_avg|state_sum)\b(?:\s*/[^()+]*)?"
             r"\s*\+\s*(?:self\.)?eps\w*\s*\)",
         ],
-        None,
+        # the book's convention is PyTorch's; Keras's (eps inside, for AdaGrad and RMSprop) may
+        # be quoted by a paragraph that names it
+        r"\bKeras\b|\bTensorFlow\b",
         [
             "\\frac{\\eta}{\\sqrt{\\hat{v}_t + \\epsilon}}",
             "\\frac{\\eta}{\\sqrt{G_t + \\epsilon}}",
@@ -230,6 +243,39 @@ PATTERNS = {
         [
             "def softmax(z):\n    e = np.exp(z - z.max())\n    return e / e.sum()",
             "def naive_softmax(z):\n    return np.exp(z) / np.exp(z).sum()",
+        ],
+    ),
+    "bias_inside_sum": (
+        # a unit's bias inside the sum over its inputs, so that it is added once per input
+        [
+            r"(?:\\sum|Σ)[^$\n]{0,40}?\(\s*w_\{?\w+\}?\s*(?:\\cdot|\*|\\,)?\s*"
+            r"[xa](?:\^\{?\[\w+\]\}?)?_\{?\w+\}?\s*\+\s*b(?:_\{?\w+\}?)?\s*\)"
+        ],
+        None,
+        [
+            "$\\mathrm{ReLU}(\\sum_j (w_{ij} x_j + b_i))$",
+            "ReLU(Σ(w_{ij} * x_j + b_i))",
+        ],
+        [
+            "$z_j = \\sum_k w_{jk} x_k + b_j$",
+            "$z_i = \\sum_j (w_{ij} x_j) + b_i$",
+            "$\\sum_{k=1}^{n} w^{[l]}_{jk} a^{[l-1]}_k + b^{[l]}_j$",
+            "$\\sum_i (w_1 x_i + b - y_i)^2$",
+        ],
+    ),
+    "sparse_distant": (
+        # sparse connectivity defined by distance rather than by the number of connections
+        [
+            r"\bsparse(?:ly)?\b[^.\n]{0,80}\b(?:distant|far[ -]away|remote)\b",
+            r"稀疏[^。\n]{0,30}(?:相距较远|相距較遠|距离较远|距離較遠)",
+        ],
+        None,
+        [
+            "In a sparsely connected network each node connects to a few distant nodes.",
+            "稀疏连接型:网络中的节点只与少数相距较远的节点相连",
+        ],
+        [
+            "A sparse layer has few connections per unit; a convolution connects near neighbours.",
         ],
     ),
     "softmax_example": (
@@ -652,6 +698,20 @@ def test_one_bias_per_unit():
     assert [p.data.shape for p in model.parameters()] == [(3, 2), (3,), (1, 3), (1,)]
     assert sum(p.data.size for p in model.parameters()) == 13
     assert nc.Dense(4, 5).b.data.shape == (5,)
+    # the bias is added once, not once per input
+    unit = nc.Dense(5, 1)
+    unit.W.data[:] = 0.0
+    unit.b.data[:] = 1.0
+    assert unit(np.ones((3, 5))).tolist() == [[1.0], [1.0], [1.0]]
+    rng = np.random.default_rng(0)
+    layer = nc.Dense(4, 3, rng=rng)
+    layer.b.data[:] = rng.normal(size=3)
+    X = rng.normal(size=(2, 4))
+    assert np.allclose(layer(X), X @ layer.W.data.T + layer.b.data, rtol=1e-12)
+
+
+def test_book_bias_inside_sum():
+    _assert_absent("bias_inside_sum")
 
 
 # --------------------------------------------------------------------------------------------
@@ -829,6 +889,232 @@ def test_softmax_logits_shift_invariant():
     assert np.log(q / (1 - q)) == pytest.approx(0.7, rel=1e-12)
     # a 2-class softmax is the sigmoid of the logit difference
     assert p[1] == pytest.approx(nc.sigmoid(np.array([z[1] - z[0]]))[0], rel=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# 22. an activation need not be differentiable everywhere
+# --------------------------------------------------------------------------------------------
+
+
+def test_relu_kink_does_not_stop_training():
+    # ReLU has no derivative at 0; nbcore (like PyTorch) uses the subgradient 0 there
+    assert nc.relu_grad(np.array([-1.0, 0.0, 1.0])).tolist() == [0.0, 0.0, 1.0]
+    assert nc.leaky_relu_grad(np.array([0.0]), alpha=0.01)[0] == pytest.approx(0.01)
+    layer = nc.ReLU()
+    Z = np.array([[-1.0, 0.0, 2.0]])
+    layer(Z)
+    assert layer.backward(np.ones_like(Z)).tolist() == [[0.0, 0.0, 1.0]]
+    # away from the corner, backpropagation through ReLU matches numerical gradients
+    rng = np.random.default_rng(0)
+    model = nc.MLP([3, 5, 2], rng=rng)
+    X, Y = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
+    assert nc.gradcheck_model(model, nc.MSELoss(), X, Y) < 1e-6
+    # and a ReLU network trains: XOR
+    X, y = nc.make_xor(4, noise=0)
+    Y = y.reshape(-1, 1).astype(float)
+    model = nc.MLP([2, 8, 1], rng=np.random.default_rng(0))
+    opt = nc.Adam(model.parameters(), lr=0.05)
+    nc.train(model, nc.BCEWithLogitsLoss(), opt, X, Y, epochs=300, progress=False)
+    assert np.array_equal((model(X) > 0).astype(float), Y)
+    # differentiable almost everywhere is not enough: the step passes no gradient at all
+    step = nc.Step()
+    Z = np.array([[-2.0, -0.5, 0.5, 2.0]])
+    step(Z)
+    assert np.all(step.backward(np.ones_like(Z)) == 0)
+
+
+# --------------------------------------------------------------------------------------------
+# 23. a weight is not its input's importance
+# --------------------------------------------------------------------------------------------
+
+
+def test_weight_scales_with_input_unit():
+    rng = np.random.default_rng(0)
+    metres = rng.uniform(0, 5000, size=(30, 1))
+    rooms = rng.integers(1, 7, size=(30, 1)).astype(float)
+    y = -0.002 * metres[:, 0] + 0.5 * rooms[:, 0] + 1.0
+    X_m = np.hstack([metres, rooms])
+    X_km = X_m / [1000.0, 1.0]
+
+    def least_squares(X):
+        A = np.hstack([X, np.ones((len(X), 1))])
+        return np.linalg.lstsq(A, y, rcond=None)[0]
+
+    w_m, w_km = least_squares(X_m), least_squares(X_km)
+    assert w_m[0] == pytest.approx(-0.002, rel=1e-9)
+    assert w_km[0] == pytest.approx(1000 * w_m[0], rel=1e-9)  # same input, weight x 1000
+    assert w_km[1] == pytest.approx(w_m[1], rel=1e-9)  # rooms: unchanged
+    # standardised, both units give the same features and hence the same weights
+    assert np.allclose(nc.standardize(X_m)[0], nc.standardize(X_km)[0], rtol=1e-12)
+    assert np.allclose(
+        least_squares(nc.standardize(X_m)[0]), least_squares(nc.standardize(X_km)[0])
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 24. the identity is an activation function too
+# --------------------------------------------------------------------------------------------
+
+
+def test_identity_output_fits_any_range():
+    z = np.linspace(-3, 3, 7)
+    assert np.array_equal(nc.identity(z), z)
+    model = nc.MLP([1, 16, 1], rng=np.random.default_rng(0))
+    assert isinstance(model[-1], nc.Dense)  # MLP's default output is the identity
+    X = np.linspace(-2, 2, 21).reshape(-1, 1)
+    Y = X**2 - 3
+    opt = nc.Adam(model.parameters(), lr=0.02)
+    nc.train(model, nc.MSELoss(), opt, X, Y, epochs=500, progress=False)
+    assert nc.mse(model(X), Y) < 0.01
+    assert model(X).min() < -2.5  # outside the range (0, 1) of a sigmoid output
+
+
+# --------------------------------------------------------------------------------------------
+# 25. backpropagation computes gradients; the optimizer updates
+# --------------------------------------------------------------------------------------------
+
+
+def test_backward_changes_no_parameter():
+    rng = np.random.default_rng(0)
+    model = nc.MLP([2, 3, 1], activation="sigmoid", rng=rng)
+    X, Y = rng.normal(size=(5, 2)), rng.normal(size=(5, 1))
+    loss_fn = nc.MSELoss()
+    before = [p.data.copy() for p in model.parameters()]
+    loss_fn(model(X), Y)
+    model.backward(loss_fn.backward())
+    for p, b in zip(model.parameters(), before, strict=True):
+        assert np.array_equal(p.data, b)  # backward only fills .grad
+        assert np.any(p.grad != 0)
+    grads = [p.grad.copy() for p in model.parameters()]
+    nc.SGD(model.parameters(), lr=0.1).step()
+    for p, b, g in zip(model.parameters(), before, grads, strict=True):
+        assert np.allclose(p.data, b - 0.1 * g, rtol=1e-12)
+        assert np.array_equal(p.grad, g)  # the step uses the gradient, it does not change it
+
+
+# --------------------------------------------------------------------------------------------
+# 26. the squared error follows outliers
+# --------------------------------------------------------------------------------------------
+
+
+def _fit_constant(loss_fn, y, lr, steps):
+    c = nc.Parameter(np.array([0.0]))
+    opt = nc.SGD([c], lr=lr)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss_fn(np.full(len(y), c.data[0]), y)
+        c.grad[:] = loss_fn.backward().sum()
+        opt.step()
+    return c.data[0]
+
+
+def test_mse_follows_outliers():
+    y = np.array([1.0, 2.0, 3.0, 4.0, 100.0])
+    assert _fit_constant(nc.MSELoss(), y, lr=0.1, steps=300) == pytest.approx(22.0)  # the mean
+    assert _fit_constant(nc.MAELoss(), y, lr=0.01, steps=3000) == pytest.approx(3.0, abs=0.02)
+    assert _fit_constant(nc.HuberLoss(delta=1.0), y, lr=0.1, steps=3000) == pytest.approx(3.0)
+    mse = nc.MSELoss()
+    mse(np.full(5, 3.0), y)
+    assert np.allclose(mse.backward(), 2 * (3.0 - y) / 5, rtol=1e-12)  # pull grows with residual
+    mae = nc.MAELoss()
+    mae(np.full(5, 3.0), y)
+    assert np.abs(mae.backward()).max() == pytest.approx(1 / 5)  # bounded pull
+
+
+# --------------------------------------------------------------------------------------------
+# 27. minimising cross-entropy is maximum likelihood, not unbiased
+# --------------------------------------------------------------------------------------------
+
+
+def test_cross_entropy_fit_is_maximum_likelihood():
+    # fitting one logit by gradient descent on the cross-entropy gives the frequency
+    y = np.array([1.0, 1.0, 1.0, 0.0])
+    z = _fit_constant(nc.BCEWithLogitsLoss(), y, lr=1.0, steps=500)
+    assert nc.sigmoid(np.array([z]))[0] == pytest.approx(0.75, abs=1e-6)
+    # a fair coin tossed twice: the minimised loss is biased low
+    losses, p_hats = [], []
+    for tosses in itertools.product([0.0, 1.0], repeat=2):
+        t = np.array(tosses)
+        p_hats.append(t.mean())
+        losses.append(nc.binary_cross_entropy(np.full(2, t.mean()), t))
+    assert np.mean(p_hats) == 0.5
+    assert np.mean(losses) == pytest.approx(np.log(2) / 2, rel=1e-12)
+    assert nc.binary_cross_entropy(np.full(2, 0.5), np.array([0.0, 1.0])) == pytest.approx(
+        np.log(2), rel=1e-12
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 28. no activation: one affine layer, not a perceptron
+# --------------------------------------------------------------------------------------------
+
+
+def test_collapsed_network_is_not_a_perceptron():
+    rng = np.random.default_rng(0)
+    net = nc.Sequential(nc.Dense(2, 3, rng=rng), nc.Dense(3, 1, rng=rng))
+    X = rng.normal(size=(50, 2))
+    W = net[1].W.data @ net[0].W.data
+    b = net[1].W.data @ net[0].b.data + net[1].b.data
+    out = net(X)
+    assert np.allclose(out, X @ W.T + b, rtol=1e-12)
+    assert len(np.unique(out)) == 50  # real numbers, not two values
+    assert set(nc.step(out).ravel()) == {0.0, 1.0}  # a perceptron's outputs
+
+
+# --------------------------------------------------------------------------------------------
+# 29. the loss of a network is not convex
+# --------------------------------------------------------------------------------------------
+
+
+def test_network_loss_is_not_convex():
+    net = nc.MLP([1, 2, 1], activation="tanh")
+    X = np.linspace(-2, 2, 9).reshape(-1, 1)
+    Y = np.tanh(2 * X)
+    loss_fn = nc.MSELoss()
+
+    def loss_at(w_hidden, w_out):
+        net[0].W.data[:] = np.reshape(w_hidden, (2, 1))
+        net[2].W.data[:] = np.reshape(w_out, (1, 2))
+        net[0].b.data[:] = net[2].b.data[:] = 0.0
+        return loss_fn(net(X), Y)
+
+    first, second = loss_at([2, 0], [1, 0]), loss_at([0, 2], [0, 1])
+    middle = loss_at([1, 1], [0.5, 0.5])
+    assert first == second == 0.0
+    assert middle == pytest.approx(0.0311, abs=5e-5)
+    assert middle > (first + second) / 2  # impossible for a convex function
+    # linear regression's MSE is convex: the midpoint is never above the chord
+    rng = np.random.default_rng(0)
+    A, y = rng.normal(size=(20, 3)), rng.normal(size=20)
+    for _ in range(20):
+        u, v = rng.normal(size=3), rng.normal(size=3)
+        assert nc.mse(A @ ((u + v) / 2), y) <= (nc.mse(A @ u, y) + nc.mse(A @ v, y)) / 2
+
+
+# --------------------------------------------------------------------------------------------
+# 30. sparse connectivity
+# --------------------------------------------------------------------------------------------
+
+
+def test_book_sparse_connectivity():
+    _assert_absent("sparse_distant")
+
+
+# --------------------------------------------------------------------------------------------
+# 31. shapes must match exactly
+# --------------------------------------------------------------------------------------------
+
+
+def test_losses_refuse_mismatched_shapes():
+    y = np.array([1.0, 0, 1, 1, 0, 0, 1, 0, 1, 0])
+    column, row = np.full((10, 1), 0.5), np.full((1, 10), 0.5)
+    assert (column - y).shape == (10, 10)  # what NumPy would silently compute
+    losses = (nc.BCELoss(), nc.BCEWithLogitsLoss(), nc.MSELoss(), nc.MAELoss(), nc.HuberLoss())
+    for loss in losses:
+        for pred in (column, row):
+            with pytest.raises(ValueError, match="shape"):
+                loss(pred, y)
+        assert np.isfinite(loss(column, y.reshape(-1, 1)))
 
 
 # --------------------------------------------------------------------------------------------
