@@ -103,7 +103,7 @@ def _raised(err, name):
     text = str(err)
     if isinstance(err, TypeError) and ("scalar" in text or "0-dimensional" in text):
         return wrong(
-            f"`{name}` raised TypeError: {text}. θ, s and g are NumPy arrays here: use "
+            f"`{name}` raised TypeError: {text}. θ, G and g are NumPy arrays here: use "
             "`np.sqrt` (elementwise), not `math.sqrt` (one number only).",
             "math-on-array",
         )
@@ -265,8 +265,9 @@ def check_momentum_step(momentum_step) -> Feedback:
     Run from theta = 1, v = 0 on f = 1.5 theta^2 (g = 3 theta) for ten steps with lr = 0.1,
     mu = 0.9, and compared with ``nc.SGD(momentum=0.9)``. Either common form is right:
     PyTorch's (v = mu v + g, theta -= lr v) or the classic one (v = mu v - lr g, theta += v);
-    the message says which one the reader wrote. Recognises dampening (an average instead of a
-    sum), plain SGD, the wrong sign and updating theta before v.
+    the message says which one the reader wrote. Recognises the average form
+    (v = mu v + (1 - mu) g, steps 1 - mu times as long), plain SGD, the wrong sign and updating
+    theta before v.
     """
     early = _not_callable(momentum_step, "momentum_step")
     if early is not None:
@@ -309,9 +310,10 @@ def check_momentum_step(momentum_step) -> Feedback:
         thetas, _momentum_reference(lr=MOMENTUM_LR * (1 - MOMENTUM_MU))[0], rtol=1e-9, atol=1e-12
     ):
         return wrong(
-            "you averaged, v = μv + (1 − μ)g: that is momentum with dampening = μ (also the "
-            "'exponentially weighted average' form of some courses). Every step is then 1 − μ = "
-            "0.1 times smaller. nbcore and PyTorch (dampening 0) sum: v = μv + g.",
+            "you averaged, v = μv + (1 − μ)g, the 'exponentially weighted average' form of some "
+            "courses. Started from v = 0 its v is 1 − μ = 0.1 times PyTorch's, so every step is "
+            "ten times shorter. (PyTorch's dampening = μ is close, but its first step is "
+            "undamped.) nbcore and PyTorch (dampening 0) sum: v = μv + g.",
             "dampening",
         )
     if np.allclose(thetas, _momentum_reference(mu=0.0)[0], rtol=1e-9, atol=1e-12):
@@ -340,15 +342,16 @@ def check_momentum_step(momentum_step) -> Feedback:
 
 # ----------------------------------------------------------------------------- ex-07-lr-threshold
 def lr_threshold(curvatures=LR_CURVATURES):
-    """The largest learning rate for which gradient descent converges: 2 / L."""
+    """The largest learning rate for which gradient descent converges: 2 / c, with c the
+    largest curvature."""
     return 2.0 / max(curvatures)
 
 
 def check_lr_threshold(answer) -> Feedback:
     """Exercise ex-07-lr-threshold: the largest stable lr on f(x, y) = 2x^2 + 10y^2 (= 0.1).
 
-    Recognises 2 / (the flat curvature), 1 / L, the coefficients read as curvatures, and the
-    optimal (fastest) rate 2 / (L + mu) given instead of the threshold.
+    Recognises 2 / (the flat curvature), 1 / c, the coefficients read as curvatures, and the
+    optimal (fastest) rate 2 / (c_min + c_max) given instead of the threshold.
     """
     if answer is None:
         return wrong("set `lr_max` to a number first (it is still None).", "missing")
@@ -365,31 +368,33 @@ def check_lr_threshold(answer) -> Feedback:
 
     if near(expected):
         return correct(
-            f"lr_max = 2 / L = 2 / {hi:g} = {expected:g}. Along y each step multiplies y by "
-            f"1 − {hi:g}·lr; at lr = {expected:g} that factor is −1, and beyond it |y| grows."
+            f"lr_max = 2 / c = 2 / {hi:g} = {expected:g}, with c = {hi:g} the largest curvature. "
+            f"Along y each step multiplies y by 1 − {hi:g}·lr; at lr = {expected:g} that factor "
+            "is −1, and beyond it |y| grows."
         )
     if near(2 / lo):
         return wrong(
             f"2 / {lo:g} = {2 / lo:g} keeps x stable, but the steep direction y diverges first: "
-            f"its factor 1 − {hi:g}·lr passes −1 at a smaller lr. Use the largest curvature L.",
+            f"its factor 1 − {hi:g}·lr passes −1 at a smaller lr. Use the largest curvature, "
+            f"c = {hi:g}.",
             "flat-direction",
         )
     if near(1 / hi) or near(1 / lo):
         return wrong(
             f"{x:g} is 1 / curvature: the step that lands exactly on the minimum along that "
             "direction (factor 0). Larger steps overshoot, but still converge while the factor "
-            "stays above −1, i.e. up to 2 / L.",
+            "stays above −1, i.e. up to 2 / c, c the largest curvature.",
             "one-over-L",
         )
     if near(2 / 10) or near(2 / 2) or near(2 / 12) or near(1 / 10):
         return wrong(
             "the curvature is the second derivative, not the coefficient: d²/dy² of 10y² is 20 "
-            "(the gradient is (4x, 20y)), so L = 20.",
+            "(the gradient is (4x, 20y)), so the largest curvature is c = 20.",
             "coefficient-not-curvature",
         )
     if near(2 / (lo + hi)):
         return wrong(
-            f"2 / (L + μ) = 2 / {lo + hi:g} = {x:.4f} is the *fastest* learning rate (both "
+            f"2 / ({lo:g} + {hi:g}) = {x:.4f} is the *fastest* learning rate (both "
             "directions then shrink by the same factor), not the largest that converges.",
             "optimal-lr",
         )
@@ -423,45 +428,45 @@ def _adagrad_reference(eps, steps=ADAGRAD_STEPS, lr=ADAGRAD_LR):
 
 
 def _adagrad_variant(eps, kind, steps=ADAGRAD_STEPS, lr=ADAGRAD_LR):
-    theta, s, out = np.array(ADAGRAD_START), np.zeros(2), []
+    theta, G, out = np.array(ADAGRAD_START), np.zeros(2), []
     with np.errstate(all="ignore"):
         for _ in range(steps):
             g = _adagrad_quadratic_grad(theta)
             if kind == "rmsprop":
-                s = 0.99 * s + 0.01 * g * g
+                G = 0.99 * G + 0.01 * g * g
             else:
-                s = s + g * g
+                G = G + g * g
             if kind == "inside":
-                theta = theta - lr * g / np.sqrt(s + eps)
+                theta = theta - lr * g / np.sqrt(G + eps)
             elif kind == "no-sqrt":
-                theta = theta - lr * g / (s + eps)
+                theta = theta - lr * g / (G + eps)
             else:
-                theta = theta - lr * g / (np.sqrt(s) + eps)
+                theta = theta - lr * g / (np.sqrt(G) + eps)
             out.append(theta.copy())
     return np.array(out)
 
 
 def _run_reader_adagrad(fn, eps):
-    theta, s, out = np.array(ADAGRAD_START), np.zeros(2), []
+    theta, G, out = np.array(ADAGRAD_START), np.zeros(2), []
     for _ in range(ADAGRAD_STEPS):
         g = _adagrad_quadratic_grad(theta)
-        res, err = _call(fn, theta.copy(), s.copy(), g, ADAGRAD_LR, eps)
+        res, err = _call(fn, theta.copy(), G.copy(), g, ADAGRAD_LR, eps)
         if err is not None:
             return _raised(err, "adagrad_step")
         got = _unpack(res, "adagrad_step", (2,))
         if isinstance(got, Feedback):
             if got.mistake == "returned-none":
                 return wrong(
-                    "`adagrad_step` returned None: `return theta, s` at the end.", "returned-none"
+                    "`adagrad_step` returned None: `return theta, G` at the end.", "returned-none"
                 )
             return got
-        theta, s = got
+        theta, G = got
         out.append(theta.copy())
     return np.array(out)
 
 
 def check_adagrad_step(adagrad_step) -> Feedback:
-    """Exercise ex-07-adagrad: ``adagrad_step(theta, s, g, lr, eps) -> (theta, s)`` on arrays.
+    """Exercise ex-07-adagrad: ``adagrad_step(theta, G, g, lr, eps) -> (theta, G)`` on arrays.
 
     Run for twenty steps on f = (x^2 + 50 y^2) / 2 from (-4, 1), lr = 0.5, once with eps = 1e-10
     (nbcore's default) and once with eps = 0.5 (so its placement shows), and compared with
@@ -489,33 +494,33 @@ def check_adagrad_step(adagrad_step) -> Feedback:
     first = small[0]
     if not np.all(np.isfinite(small)) or np.abs(first - ADAGRAD_START).max() > 1e3:
         return wrong(
-            "the first step is enormous: you divided by √s before adding g² to s (s is 0 then, "
-            "so the step is lr·g/ε). Accumulate first, s ← s + g², then step.",
+            "the first step is enormous: you divided by √G before adding g² to G (G is 0 then, "
+            "so the step is lr·g/ε). Accumulate first, G ← G + g², then step.",
             "sum-after-step",
         )
     if np.allclose(large, _adagrad_variant(0.5, "inside"), rtol=1e-9, atol=1e-12):
         return wrong(
-            "ε is inside the square root, √(s + ε) (Keras's convention). nbcore and PyTorch add "
-            "it outside, √s + ε; with ε = 0.5 the two differ.",
+            "ε is inside the square root, √(G + ε) (Keras's convention). nbcore and PyTorch add "
+            "it outside, √G + ε; with ε = 0.5 the two differ.",
             "eps-inside-sqrt",
         )
     if np.allclose(small, _adagrad_variant(1e-10, "no-sqrt"), rtol=1e-9, atol=1e-12):
-        return wrong("you divided by s + ε: take the square root, g / (√s + ε).", "no-sqrt")
+        return wrong("you divided by G + ε: take the square root, g / (√G + ε).", "no-sqrt")
     if np.allclose(small, _adagrad_variant(1e-10, "rmsprop"), rtol=1e-9, atol=1e-12):
         return wrong(
-            "that is RMSprop (a moving average 0.99 s + 0.01 g²). AdaGrad *sums*: s ← s + g², "
-            "so its effective learning rate lr / √s only ever shrinks.",
+            "that is RMSprop (a moving average 0.99 G + 0.01 g²). AdaGrad *sums*: G ← G + g², "
+            "so its effective learning rate lr / √G only ever shrinks.",
             "moving-average",
         )
     dist = np.abs(small[-1]).max()
     if not np.all(np.isfinite(small)) or dist > np.abs(ADAGRAD_START).max():
         return wrong(
-            "θ moved away from the minimum: subtract the step, θ ← θ − lr·g/(√s + ε).", "wrong-sign"
+            "θ moved away from the minimum: subtract the step, θ ← θ − lr·g/(√G + ε).", "wrong-sign"
         )
     ref = _adagrad_reference(1e-10)
     return wrong(
         f"after the first step θ = {np.round(first, 6).tolist()}, expected "
-        f"{np.round(ref[0], 6).tolist()} (s₁ = g₁² = (16, 2500), step lr·g/√s = (−0.5, 0.5)).",
+        f"{np.round(ref[0], 6).tolist()} (G₁ = g₁² = (16, 2500), step lr·g/√G = (−0.5, 0.5)).",
     )
 
 

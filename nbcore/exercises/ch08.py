@@ -1,7 +1,8 @@
 """Checkers for the exercises of chapter 8 (Training a network end to end).
 
 Each ``check_*`` returns a :class:`~nbcore.exercises.Feedback` that names the most likely
-mistake: the L2 term without the 1/m or with the penalty's 1/2 left in, dropout without the
+mistake: a course's L2 strength used without converting it (its lambda' / m is the book's
+lambda) or with the penalty's 1/2 left in, dropout without the
 1/(1 - p) rescaling or still active in evaluation mode, high bias confused with high variance,
 equal (not only zero) initial weights, an under- or over-fitting spiral classifier.
 """
@@ -38,7 +39,9 @@ def _number(x):
 
 
 # --- Exercise 1: one L2-regularised update by hand -------------------------------------------
-#: The numbers of exercise ex-08-l2: weight, gradient of the unregularised cost, lambda, m, lr.
+#: The numbers of exercise ex-08-l2: weight, gradient of the unregularised cost, the course's
+#: lambda' (of its penalty lambda' / (2m) sum w^2), m, lr. The book's lambda (``weight_decay``)
+#: is lambda' / m = 0.02.
 L2_EXERCISE = {"w": 1.5, "dJ_dw": 0.3, "lam": 0.5, "m": 25, "lr": 0.1}
 
 
@@ -51,8 +54,10 @@ def _l2_values(coef):
 def check_l2_update(answer) -> Feedback:
     """Exercise ex-08-l2: ``answer = (g, w_new)`` for one regularised SGD step.
 
-    With :math:`w = 1.5`, :math:`\\partial J/\\partial w = 0.3`, :math:`\\lambda = 0.5`,
-    :math:`m = 25`, :math:`\\eta = 0.1`: :math:`g = 0.3 + (0.5/25)(1.5) = 0.33` and
+    With :math:`w = 1.5`, :math:`\\partial J/\\partial w = 0.3`, a course's penalty
+    :math:`\\frac{\\lambda'}{2m}\\sum w^2` with :math:`\\lambda' = 0.5`, :math:`m = 25`, and
+    :math:`\\eta = 0.1`: the book's :math:`\\lambda = \\lambda'/m = 0.02` (``weight_decay``),
+    :math:`g = 0.3 + 0.02 \\cdot 1.5 = 0.33` and
     :math:`w \\leftarrow 1.5 - 0.1 \\cdot 0.33 = 1.467`.
     """
     if answer is None:
@@ -71,8 +76,9 @@ def check_l2_update(answer) -> Feedback:
     if close(g, g_ok, **tol):
         if close(w_new, w_ok, **tol):
             return correct(
-                f"g = 0.3 + ({lam:g}/{m})·{e['w']:g} = {g_ok:.4g} and "
-                f"w = {e['w']:g} - {e['lr']:g}·{g_ok:.4g} = {w_ok:.4g}."
+                f"λ = λ'/m = {lam:g}/{m} = {lam / m:g}, g = 0.3 + {lam / m:g}·{e['w']:g} = "
+                f"{g_ok:.4g} and w = {e['w']:g} - {e['lr']:g}·{g_ok:.4g} = {w_ok:.4g}; in "
+                f"nc.SGD that is weight_decay = {lam / m:g}."
             )
         if close(w_new, e["w"] + e["lr"] * g_ok, **tol):
             return wrong(
@@ -83,23 +89,24 @@ def check_l2_update(answer) -> Feedback:
             return wrong("g is right; multiply it by the learning rate 0.1 in the step.", "no-lr")
         return wrong(f"g = {g_ok:.4g} is right; now compute w_new = w - lr·g.", "w-new")
     candidates = [
-        (0.0, "no-term", "you left out the regularisation term: add (λ/m)·w to ∂J/∂w."),
+        (0.0, "no-term", "you left out the regularisation term: add (λ'/m)·w to ∂J/∂w."),
         (
             lam,
             "no-m",
-            "you added λ·w: the penalty is (λ/2m)·Σw², so its derivative is (λ/m)·w. Divide "
-            "by the number of samples m = 25.",
+            "you added λ'·w: the course's penalty is (λ'/2m)·Σw², so its derivative is "
+            "(λ'/m)·w; this book's λ (weight_decay) is λ'/m. Divide by the number of samples "
+            "m = 25.",
         ),
         (
             lam / (2 * m),
             "half",
-            "you kept the 1/2 of the penalty (λ/2m)·w²: differentiating w² gives 2w, which "
-            "cancels it, so the extra gradient is (λ/m)·w.",
+            "you kept the 1/2 of the penalty (λ'/2m)·w²: differentiating w² gives 2w, which "
+            "cancels it, so the extra gradient is (λ'/m)·w.",
         ),
         (
             -lam / m,
             "sign",
-            "you subtracted the term: the penalty grows with |w|, so its gradient (λ/m)·w has "
+            "you subtracted the term: the penalty grows with |w|, so its gradient (λ'/m)·w has "
             "the sign of w and is added.",
         ),
     ]
@@ -108,11 +115,11 @@ def check_l2_update(answer) -> Feedback:
             return wrong(message, tag)
     if close(g, e["dJ_dw"] + lam / (2 * m) * e["w"] ** 2, **tol):
         return wrong(
-            "you added the penalty itself, (λ/2m)·w², instead of its derivative (λ/m)·w.",
+            "you added the penalty itself, (λ'/2m)·w², instead of its derivative (λ'/m)·w.",
             "penalty-not-gradient",
         )
     return wrong(
-        "g should be ∂J/∂w plus the derivative of (λ/2m)·w², that is 0.3 + (λ/m)·w.", "unknown"
+        "g should be ∂J/∂w plus the derivative of (λ'/2m)·w², that is 0.3 + (λ'/m)·w.", "unknown"
     )
 
 
