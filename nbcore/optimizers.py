@@ -1,5 +1,8 @@
 """Optimizers with PyTorch's update rules, names and defaults.
 
+The class names are PyTorch's (``SGD``, ``RMSprop``, ``Adam``) except ``AdaGrad``, which the
+contract spells as the book does; PyTorch's class is ``torch.optim.Adagrad``.
+
 Each optimizer holds a list of Parameters and, in ``step()``, moves every ``.data`` against its
 ``.grad``. Bad hyper-parameters are rejected in the constructor with ``ValueError``, as in PyTorch.
 Per-parameter state is readable as ``opt.state[i]`` (a dict of arrays shaped like parameter i).
@@ -155,10 +158,10 @@ class AdaGrad(Optimizer):
     r"""AdaGrad (``torch.optim.Adagrad`` with no learning-rate decay, accumulator starting at 0).
 
     .. math::
-        s &\leftarrow s + g^2 \\
-        \theta &\leftarrow \theta - \eta\, g / (\sqrt{s} + \epsilon)
+        G &\leftarrow G + g^2 \\
+        \theta &\leftarrow \theta - \eta\, g / (\sqrt{G} + \epsilon)
 
-    State: ``state[i]["sum"]`` (s).
+    State: ``state[i]["sum"]`` (G; PyTorch keeps it under the same name, ``sum``).
     """
 
     def __init__(self, params, lr=0.01, eps=1e-10):
