@@ -82,6 +82,18 @@ def test_no_error_or_warning_in_page(html_dir, page):
     assert not problems, f"{page}:\n" + "\n".join(problems)
 
 
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_every_figure_has_alt_text(html_dir, page):
+    # A notebook figure gets its alt text from the cell's metadata (mystnb.image.alt); without
+    # it Sphinx writes the image's file name, which a screen reader would read out.
+    bad = []
+    for img in soup(page_file(page)).select("article img"):
+        alt, src = img.get("alt", "").strip(), img.get("src", "")
+        if len(alt) < 15 or alt == src or alt.endswith((".png", ".svg", ".jpg")):
+            bad.append(f"{src[:60]} (alt {alt[:40]!r})")
+    assert not bad, f"{page}: images without a description:\n" + "\n".join(bad)
+
+
 def _binder_url(stem: str) -> str:
     cfg = book_config()
     repo = cfg["repository"]["url"].removeprefix("https://github.com/").strip("/")
