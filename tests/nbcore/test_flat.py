@@ -102,8 +102,9 @@ def test_zero_grad_clears_every_gradient_packed_or_not():
 
 
 def test_shared_or_mixed_dtype_parameters_are_not_packed():
-    d = nc.Dense(3, 3)
-    shared = nc.Sequential(d, nc.ReLU(), d)  # the same layer twice
+    d, e = nc.Dense(3, 3), nc.Dense(3, 3)
+    e.W = d.W  # two layers sharing one weight matrix (the same layer twice is refused)
+    shared = nc.Sequential(d, nc.ReLU(), e)
     assert store_of(shared.parameters()) is None
     mixed = nc.Sequential(nc.Dense(2, 3), nc.Dense(3, 1, dtype=np.float32))
     assert store_of(mixed.parameters()) is None
