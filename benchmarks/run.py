@@ -256,11 +256,16 @@ def have_torch():
     return True
 
 
+def batches_per_epoch(w):
+    """Optimizer steps in one epoch: ceil(samples / batch), 1 for full-batch workloads."""
+    return 1 if w["batch"] is None else -(-w["X"].shape[0] // w["batch"])
+
+
 def gemm_floor(w):
     """Seconds one epoch spends in the matrix products alone (NumPy float32, same shapes and
     number of steps); measured once per round, next to the training runs of that round."""
     sizes, bs = w["sizes"], w["batch"]
-    steps = -(-w["X"].shape[0] // bs)
+    steps = batches_per_epoch(w)
     rng = np.random.default_rng(1)
     A = [rng.random((bs, n), dtype=np.float32) for n in sizes]
     # W in Fortran order and dW as (A_prev^T dZ)^T: the layout nbcore's Dense uses, the faster one
@@ -279,7 +284,7 @@ def gemm_floor(w):
 def gemm_flop(w):
     """Floating-point operations of ``gemm_floor(w)``'s products (2 per multiply-add)."""
     sizes, bs = w["sizes"], w["batch"]
-    steps = -(-w["X"].shape[0] // bs)
+    steps = batches_per_epoch(w)
     pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
     # forward and dW for every layer, dA_prev for all but the first
     macs = sum(2 * bs * i * o for i, o in pairs) + sum(bs * i * o for i, o in pairs[1:])
@@ -319,7 +324,7 @@ def adam_time(w, repeats):
     rng = np.random.default_rng(2)
     for p in model.parameters():
         p.grad[...] = rng.standard_normal(p.grad.shape) * 1e-3
-    steps = -(-w["X"].shape[0] // w["batch"])
+    steps = batches_per_epoch(w)
     times = []
     for _ in range(repeats):
         t0 = time.process_time()
@@ -388,7 +393,7 @@ def main(argv=None):
                 finals[k] = final_loss(trained, w["X"], w["y"], w["task"])
             if name == "W2":
                 floors.append(gemm_floor(w))
-        steps = w["epochs"] * (1 if w["batch"] is None else -(-w["X"].shape[0] // w["batch"]))
+        steps = w["epochs"] * batches_per_epoch(w)
         rows = {}
         for k in impls:
             if not times[k]:

@@ -811,6 +811,11 @@ def test_dropout_is_inverted():
 # --------------------------------------------------------------------------------------------
 
 
+def _collapsed(first, second):
+    """W and b of the one affine map that Dense ``second`` after Dense ``first`` computes."""
+    return second.W.data @ first.W.data, second.W.data @ first.b.data + second.b.data
+
+
 def test_linear_layers_collapse():
     rng = np.random.default_rng(0)
     l1, l2 = nc.Dense(3, 4, rng=rng), nc.Dense(4, 2, rng=rng)
@@ -818,8 +823,7 @@ def test_linear_layers_collapse():
     l2.b.data[:] = rng.normal(size=2)
     X = rng.normal(size=(5, 3))
     deep = nc.Sequential(l1, nc.Identity(), l2)
-    W = l2.W.data @ l1.W.data
-    b = l2.W.data @ l1.b.data + l2.b.data
+    W, b = _collapsed(l1, l2)
     assert np.allclose(deep(X), X @ W.T + b, rtol=1e-12)
     # with a ReLU between them, no single affine map reproduces the network on all inputs
     relu_net = nc.Sequential(l1, nc.ReLU(), l2)
@@ -1053,8 +1057,7 @@ def test_collapsed_network_is_not_a_perceptron():
     rng = np.random.default_rng(0)
     net = nc.Sequential(nc.Dense(2, 3, rng=rng), nc.Dense(3, 1, rng=rng))
     X = rng.normal(size=(50, 2))
-    W = net[1].W.data @ net[0].W.data
-    b = net[1].W.data @ net[0].b.data + net[1].b.data
+    W, b = _collapsed(net[0], net[1])
     out = net(X)
     assert np.allclose(out, X @ W.T + b, rtol=1e-12)
     assert len(np.unique(out)) == 50  # real numbers, not two values
