@@ -24,6 +24,7 @@ from nbcore.activations import (
     tanh,
     tanh_grad,
 )
+from nbcore._random import manual_seed
 from nbcore.autograd import Value
 from nbcore.data import (
     load_digits,
@@ -79,6 +80,7 @@ from nbcore.training import History, accuracy, train
 __version__ = "0.1.0"
 
 __all__ = [
+    "manual_seed",
     "Value",
     "Loss",
     "Optimizer",
