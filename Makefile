@@ -13,6 +13,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+BOOK_STAMP := $(VENV)/.book-stamp
 NOTEBOOKS := $(sort $(wildcard book/[0-9][0-9]_*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 LAB_PORT ?= 8888
@@ -20,20 +21,33 @@ LAB_PORT ?= 8888
 # build pulls gigabytes of CUDA). With it, tests compare nbcore with torch; without, they skip.
 TORCH_WHEELS ?= /opt/wheels
 
-.PHONY: venv book assets browser test outputs lab lint bench clean
+.PHONY: venv devvenv book assets browser test outputs lab lint bench clean
 
-# The venv is (re)installed when a requirements file or pyproject.toml is newer than the stamp.
-venv: $(STAMP)
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+# Two steps, each (re)run when its requirements file or pyproject.toml is newer than its stamp:
+# `venv` installs what the book build needs (requirements-book.txt), `devvenv` adds the test
+# tools (requirements-dev.txt) and PyTorch's CPU wheel when it is on disk. pip prints what it
+# collects and installs as it goes, so a first install (about 2 minutes) is never silent.
+PIP := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar off
+venv: $(BOOK_STAMP)
+devvenv: $(STAMP)
+$(BOOK_STAMP): requirements.txt requirements-book.txt pyproject.toml
 	@t0=$$(date +%s); \
-	if [ ! -x $(BIN)/python ]; then $(PYTHON) -m venv $(VENV); fi; \
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt; \
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make: Python 3.11 or newer is needed (the pinned numpy has no wheel for older ones); found " + sys.version.split()[0] + ": run make PYTHON=python3.11 ...")'; \
+	if [ ! -x $(BIN)/python ]; then echo "venv: creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); fi; \
+	echo "venv: installing the book's requirements (requirements-book.txt)"; \
+	$(PIP) -r requirements-book.txt | { grep -v '^Requirement already satisfied' || true; }; \
+	touch $(BOOK_STAMP); \
+	echo "timing: install (book) $$(( $$(date +%s) - t0 )) s"
+$(STAMP): $(BOOK_STAMP) requirements-dev.txt
+	@t0=$$(date +%s); \
+	echo "venv: installing the test tools (requirements-dev.txt)"; \
+	$(PIP) -r requirements-dev.txt | { grep -v '^Requirement already satisfied' || true; }; \
 	torch_wheel=$$(ls $(TORCH_WHEELS)/torch-2.13.0+cpu-*.whl 2>/dev/null | head -n 1); \
 	if [ -n "$$torch_wheel" ]; then \
-	  $(BIN)/python -m pip install --quiet --disable-pip-version-check "$$torch_wheel"; \
+	  $(PIP) --quiet "$$torch_wheel"; \
 	else echo "venv: no local PyTorch CPU wheel in $(TORCH_WHEELS): torch comparisons skipped"; fi; \
 	touch $(STAMP); \
-	echo "timing: install $$(( $$(date +%s) - t0 )) s"
+	echo "timing: install (test tools) $$(( $$(date +%s) - t0 )) s"
 
 assets:
 	@scripts/fetch_assets.sh
@@ -48,7 +62,7 @@ book: venv assets
 browser:
 	@scripts/ensure_chromium.sh
 
-test: venv browser book
+test: devvenv browser book
 	@t0=$$(date +%s); \
 	rc=0; PYTHONPATH=scripts$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python -m pytest tests book \
 	    $(NBVAL) -p pytest_phase_timing -ra || rc=$$?; \
@@ -58,15 +72,15 @@ test: venv browser book
 outputs: venv
 	$(BIN)/jupyter execute --inplace --timeout=600 $(NOTEBOOKS)
 
-lab: venv
+lab: devvenv
 	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
 	    --ServerApp.root_dir=book $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-lint: venv
+lint: devvenv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: venv
+bench: devvenv
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/widgets.py
 	$(BIN)/python benchmarks/report.py
