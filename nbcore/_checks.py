@@ -159,3 +159,34 @@ def check_labels(y, k: int | None, where: str, name: str = "y") -> np.ndarray:
             f"got values from {arr.min()} to {arr.max()}"
         )
     return arr
+
+
+def real_op(op: str, compute, *operands):
+    """``compute(*operands) -> (value, derivative)`` for the ``Value`` operation ``op``, checked.
+
+    Used by ``nbcore.autograd.Value`` for powers and exp. The operands must be real numbers
+    (``TypeError`` otherwise). Where the operation has no finite real value or derivative,
+    Python's ``ZeroDivisionError``, ``OverflowError``, math domain error or complex result becomes
+    a ``ValueError`` naming ``Value.<op>`` and the operands, for example
+    ``Value.__pow__: no finite real value and derivative at (0.0, -1): division by zero``.
+    """
+    where = f"Value.{op}"
+    for x in operands:
+        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+            raise TypeError(f"{where}: expected a number exponent and base, got {x!r}")
+    try:
+        value, slope = compute(*operands)
+    except ZeroDivisionError:
+        why = "division by zero"
+    except OverflowError:
+        why = "overflow (float's largest value is about 1.8e308)"
+    except ValueError:  # math.log of a number <= 0
+        why = "the logarithm of a number <= 0"
+    else:
+        if isinstance(value, complex) or isinstance(slope, complex):
+            why = "complex (a negative base needs an integer exponent)"
+        elif np.isfinite(value) and np.isfinite(slope):
+            return float(value), float(slope)
+        else:
+            why = f"value {value}, derivative {slope}"
+    raise ValueError(f"{where}: no finite real value and derivative at {operands}: {why}")

@@ -1,13 +1,9 @@
-"""A tiny scalar reverse-mode autograd in the spirit of micrograd (chapter 5, Backpropagation).
-
-Each operation on Values makes a graph node that keeps its inputs (``children``) and the local
-derivative of its output with respect to each (``local``). ``backward()`` walks from the output
-to the inputs applying the chain rule on every edge: ``child.grad += local * node.grad``. A Value
-used twice gets both contributions; leaves keep adding until ``zero_grad()``, like Parameters.
-"""
+"""A tiny scalar reverse-mode autograd in the spirit of micrograd (chapter 5, Backpropagation)."""
 
 import math
 from numbers import Real
+
+from nbcore._checks import real_op
 
 
 class Value:
@@ -27,13 +23,17 @@ class Value:
         other = other if isinstance(other, Value) else Value(other)
         return Value(self.data * other.data, (self, other), (other.data, self.data), "*")
 
-    def __pow__(self, k):  # d(a^k)/da = k a^(k-1), for a constant exponent k
-        if isinstance(k, bool) or not isinstance(k, Real):
-            raise TypeError(f"Value.__pow__: expected a number exponent, got {type(k).__name__}")
-        return Value(self.data**k, (self,), (k * self.data ** (k - 1),), f"**{k}")
+    def __pow__(self, k):  # d(a^k)/da = k a^(k-1), for a constant exponent k (0 when k = 0)
+        out, d = real_op("__pow__", lambda a, k: (a**k, k * a ** (k - 1) if k else 0), self.data, k)
+        return Value(out, (self,), (d,), f"**{k}")
+
+    def __rpow__(self, c):  # d(c^a)/da = c^a ln c, for a constant base c > 0
+        out, d = real_op("__rpow__", lambda c, a: (c**a, c**a * math.log(c)), c, self.data)
+        return Value(out, (self,), (d,), f"{c}**")
 
     def exp(self):  # d(e^a)/da = e^a
-        return Value(math.exp(self.data), (self,), (math.exp(self.data),), "exp")
+        out, d = real_op("exp", lambda a: (math.exp(a),) * 2, self.data)
+        return Value(out, (self,), (d,), "exp")
 
     def log(self):  # d(ln a)/da = 1/a
         if self.data <= 0:
@@ -57,8 +57,11 @@ class Value:
     def __sub__(self, other):
         return self + (-other)
 
-    def __truediv__(self, other):
-        return self * other**-1
+    def __truediv__(self, other):  # a / b = a * b^-1
+        return self * (other if isinstance(other, Value) else Value(other)) ** -1
+
+    def __rtruediv__(self, other):  # c / a = c * a^-1
+        return other * self**-1
 
     def __rsub__(self, other):
         return Value(other) - self
@@ -88,7 +91,6 @@ class Value:
                 child.grad += local * v.grad  # the chain rule, one edge at a time
 
     def zero_grad(self):
-        """Set ``grad`` to 0 on every node of the graph that ends here."""
         for v in self.nodes():
             v.grad = 0.0
 
