@@ -5,61 +5,210 @@ element, PyTorch's ``reduction="mean"``; for ``CrossEntropyLoss`` and ``NLLLoss`
 samples) and ``backward() -> dL/dpred`` of ``pred``'s shape and dtype. Logarithms are natural.
 The lower-case functions (``mse``, ``cross_entropy``, ...) return the same value in one call.
 
+Conventions:
+
+- ``forward`` checks its inputs (``_check``), then applies the formula (``_forward``, which
+  ``train`` calls directly once the data are known to be good). A ``forward`` that raises leaves
+  no gradient behind: ``backward()`` then raises instead of returning the previous batch's.
+- ``backward()`` returns a **new array** at every call: editing it changes nothing inside the
+  loss, and the loss never hands out what it keeps.
+- The cost is a Python float, finite whenever the true value is: float32 data whose squares or
+  sums overflow float32 are recomputed in float64, and a float64 sum that overflows is taken on
+  values scaled by their largest magnitude. The gradient stays in ``pred``'s dtype (a value
+  beyond that dtype's range is ±inf, its correctly rounded value).
+- Targets are checked before they are cast to ``pred``'s dtype: a float64 target of 1e300 with a
+  float32 ``pred`` is refused, never turned into inf; float class labels must be whole numbers
+  in range (1e20 is refused, never wrapped around by the cast to int).
+
 Introduced in chapter 4 (Loss and cost functions); cross-entropy on logits in chapter 6.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from nbcore import activations as F
-from nbcore._checks import (
-    as_float_array,
-    check_labels,
-    check_matrix,
-    check_nonempty,
-    check_number,
-    check_range,
-    check_same_shape,
-)
+from nbcore._checks import check_labels, check_number, check_range, check_same_shape
 from nbcore.layers import _constant
 
 
+# ------------------------------------------------------------------------- helpers
+def _finite_number(value, where, name, lo, lo_open=False):
+    """A finite real number >= lo (> lo when ``lo_open``)."""
+    value = check_number(value, where, name, lo=lo, lo_open=lo_open)
+    if value == math.inf:
+        raise ValueError(f"{where}: expected a finite {name}, got {value!r}")
+    return value
+
+
+def _cast_target(target, dtype, where):
+    """``target`` in ``dtype`` (pred's), refusing finite values that dtype cannot hold."""
+    if target.dtype == dtype:
+        return target
+    if target.dtype.itemsize > dtype.itemsize:  # float64 -> float32: 1e300 would become inf
+        big = np.finfo(dtype).max
+        a = np.abs(target)
+        too_big = (a > big) & (a != np.inf)
+        if too_big.any():
+            raise ValueError(
+                f"{where}: expected target within the range of pred's dtype {dtype} "
+                f"(|target| <= {big:.3g}), got {target[too_big].flat[0]:g}; "
+                "pass pred as float64 or rescale the target"
+            )
+    return target.astype(dtype)
+
+
+def _in_dtype(x, dtype):
+    """``x`` in ``dtype``; a value beyond its range becomes ±inf (correct rounding, no warning)."""
+    if x.dtype == dtype:
+        return x
+    with np.errstate(over="ignore"):
+        return x.astype(dtype)
+
+
+def _residual(pred, target):
+    """r = pred - target, in float64 when pred's dtype cannot hold it (float32 3e38 - (-3e38))."""
+    try:
+        with np.errstate(over="raise"):
+            return pred - target
+    except FloatingPointError:
+        with np.errstate(over="ignore"):  # in float64 only a true overflow is left: ±inf
+            return pred.astype(np.float64) - target.astype(np.float64)
+
+
+def _scaled_mean(x):
+    r"""mean(x) of a float64 array as :math:`s \cdot \mathrm{mean}(x / s)`, s = max|x|, so
+    that a sum beyond the largest float does not overflow when the mean itself is finite."""
+    s = float(np.max(np.abs(x)))
+    if not 0 < s < math.inf:
+        return float(np.mean(x))  # 0, or an infinite entry: the plain mean is right
+    return s * float(np.mean(x / s))
+
+
+def _cost(elementwise, r):
+    """mean(elementwise(r)) as a Python float, finite whenever the true mean is.
+
+    The usual case is one ``np.mean`` in r's dtype. When that overflows (float32 squares of
+    1e20, or a float64 sum beyond 1.8e308), the elements are recomputed in float64 (a true
+    overflow there is inf) and averaged with ``_scaled_mean``.
+    """
+    try:
+        with np.errstate(over="raise"):
+            return float(np.mean(elementwise(r)))
+    except FloatingPointError:
+        with np.errstate(over="ignore"):
+            x = elementwise(r.astype(np.float64))
+        return _scaled_mean(x)
+
+
+def _describe_values(a):
+    """A short description of what is wrong with float class labels ``a``."""
+    if np.isnan(a).any():
+        return f"{int(np.isnan(a).sum())} NaN"
+    fractional = a[a != np.round(a)]
+    if fractional.size:
+        return f"values that are not whole numbers, such as {fractional.flat[0]:g}"
+    return f"values from {a.min():g} to {a.max():g}"
+
+
+def _labels(target, m, k, where):
+    """Integer class labels of shape (m,) with values in [0, k).
+
+    Float labels are accepted when they are whole numbers in range; that is checked *before*
+    the cast to int (which would turn 1e20 or NaN into a meaningless integer).
+    """
+    t = target
+    if not (type(t) is np.ndarray and t.dtype.kind in "iu"):
+        dtype = F._dtype_of(t)
+        if dtype is not None and dtype.kind == "f":
+            a = np.asarray(t)
+            ok = np.isfinite(a).all() and (a == np.round(a)).all()
+            if a.size and not (ok and a.min() >= 0 and a.max() < k):
+                raise ValueError(
+                    f"{where}: expected target as integer class labels 0 to {k - 1} "
+                    f"for {k} classes, got {_describe_values(a)}"
+                )
+            t = a.astype(np.int64)
+    y = check_labels(t, k, where, "target")
+    if y.shape[0] != m:
+        raise ValueError(f"{where}: expected target of shape ({m},) or ({m}, {k}), got {y.shape}")
+    return y
+
+
+def _logits(pred, where, what="logits"):
+    """pred as a float array of shape (m, k), m, k >= 1, without NaN."""
+    Z = F._as_input(pred, where, "pred")
+    if Z.ndim != 2:
+        hint = " (a single sample must be passed as shape (1, k))" if Z.ndim == 1 else ""
+        raise ValueError(
+            f"{where}: expected pred ({what}) of shape (m, k) with samples as rows, "
+            f"got {Z.shape}{hint}"
+        )
+    return Z
+
+
+# ------------------------------------------------------------------------- base class
 class Loss:
-    """Base class: ``forward`` caches what ``backward`` needs (one cache, overwritten)."""
+    """Base class: ``forward`` = ``_check`` (the inputs) then ``_forward`` (the formula).
+
+    ``_forward`` keeps dL/dpred in one cache, overwritten by every call; ``backward`` returns a
+    copy of it.
+    """
+
+    _dpred = None
 
     def __call__(self, pred, target):
         return self.forward(pred, target)
 
-    def _inputs(self, pred, target, nan_check=True):
-        """pred and target as float arrays of one shape, pred's dtype, non-empty.
+    def forward(self, pred, target):
+        """The cost (a Python float) of ``pred`` against ``target``."""
+        self._dpred = None  # a forward that raises leaves no stale gradient behind
+        return self._forward(*self._check(pred, target))
 
-        ``nan_check=False`` when the caller checks the target's range (NaN fails that too)."""
+    def _check(self, pred, target):
+        """pred and target checked, as arrays ``_forward`` can use (overridden where needed)."""
+        return self._inputs(pred, target)
+
+    def _inputs(self, pred, target, pred_range=None, target_range=None):
+        """pred and target as non-empty float arrays of one shape, in pred's dtype, without NaN,
+        optionally within ``[lo, hi]`` ranges (checked before the target is cast)."""
         where = f"{type(self).__name__}.forward"
-        pred = as_float_array(pred, where, "pred")
-        target = as_float_array(target, where, "target", dtype=pred.dtype, nan_check=nan_check)
+        pred = F._as_input(pred, where, "pred", nan_check=pred_range is None)
+        target = F._as_input(target, where, "target", nan_check=target_range is None)
         check_same_shape(pred, target, where)
-        check_nonempty(pred, where)
-        return pred, target
+        if pred_range is not None:
+            check_range(pred, *pred_range, where, "pred (probabilities)")
+        if target_range is not None:
+            check_range(target, *target_range, where, "target")
+        return pred, _cast_target(target, pred.dtype, where)
 
     def _forward(self, pred, target):
-        """``forward`` without the input checks, for a caller that has already checked the same
-        data (``train`` after its first epoch). By default it is ``forward``."""
-        return self.forward(pred, target)
-
-    def _grad(self):
-        if getattr(self, "_dpred", None) is None:
-            raise ValueError(
-                f"{type(self).__name__}.backward: expected forward() to be called first"
-            )
-        return self._dpred
+        """The formula, on checked inputs: sets ``self._dpred``, returns the cost."""
+        raise NotImplementedError
 
     def backward(self):
-        """dL/dpred for the last ``forward`` call: same shape and dtype as ``pred``."""
-        return self._grad()
+        """dL/dpred for the last successful ``forward``.
+
+        Returns
+        -------
+        ndarray of pred's shape and dtype: a new array at every call (a copy of the loss's
+        cache), so editing it changes nothing inside the loss.
+        """
+        if self._dpred is None:
+            raise ValueError(
+                f"{type(self).__name__}.backward: expected a successful forward() first"
+            )
+        return self._dpred.copy()
 
     def __repr__(self):
         return f"{type(self).__name__}()"
+
+
+# ------------------------------------------------------------------------- regression
+def _square(r):
+    return r * r
 
 
 class MSELoss(Loss):
@@ -70,13 +219,11 @@ class MSELoss(Loss):
     N is the number of elements (samples times outputs), as in ``torch.nn.MSELoss``.
     """
 
-    def forward(self, pred, target):
-        return self._forward(*self._inputs(pred, target))
-
     def _forward(self, pred, target):
-        r = pred - target
-        self._dpred = 2 * r / r.size
-        return float(np.mean(r * r))
+        r = _residual(pred, target)
+        with np.errstate(over="ignore"):  # only a gradient beyond pred's dtype: ±inf
+            self._dpred = _in_dtype(2 * (r / r.size), pred.dtype)
+        return _cost(_square, r)
 
 
 class MAELoss(Loss):
@@ -85,25 +232,40 @@ class MAELoss(Loss):
     Gradient :math:`\operatorname{sign}(\hat y - y)/N`, with 0 at a zero residual (as PyTorch).
     """
 
-    def forward(self, pred, target):
-        pred, target = self._inputs(pred, target)
-        r = pred - target
-        self._dpred = np.sign(r) / r.size
-        return float(np.mean(np.abs(r)))
+    def _forward(self, pred, target):
+        r = _residual(pred, target)
+        self._dpred = _in_dtype(np.sign(r) / r.size, pred.dtype)
+        return _cost(np.abs, r)
 
 
 class RMSELoss(Loss):
     r"""Root mean squared error :math:`J = \sqrt{\frac1N \sum (\hat y_i - y_i)^2}`.
 
     Gradient :math:`(\hat y - y) / (N J)`, taken as 0 when J = 0 (a perfect prediction).
+    Computed as :math:`s \sqrt{\frac1N \sum (r_i / s)^2}` with :math:`s = \max_i |r_i|` when the
+    squares would overflow, so residuals of 1e200 give J = 1e200, not inf.
     """
 
-    def forward(self, pred, target):
-        pred, target = self._inputs(pred, target)
-        r = pred - target
-        J = np.sqrt(np.mean(r * r))
-        self._dpred = r / (r.size * J) if J > 0 else np.zeros_like(r)
-        return float(J)
+    def _forward(self, pred, target):
+        r = _residual(pred, target)
+        J = self._rms(r)
+        if J == 0:
+            self._dpred = np.zeros_like(pred)
+        else:
+            with np.errstate(over="ignore"):
+                self._dpred = _in_dtype(r / (r.size * J), pred.dtype)
+        return J
+
+    @staticmethod
+    def _rms(r):
+        try:
+            with np.errstate(over="raise"):
+                return float(np.sqrt(np.mean(r * r)))
+        except FloatingPointError:
+            s = float(np.max(np.abs(r)))
+            if s == math.inf:
+                return s
+            return s * math.sqrt(float(np.mean(np.square(r.astype(np.float64) / s))))
 
 
 class HuberLoss(Loss):
@@ -113,24 +275,32 @@ class HuberLoss(Loss):
         \ell(r) = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\
                   \delta\,(|r| - \tfrac12 \delta) & |r| > \delta \end{cases},
         \qquad r = \hat y - y, \qquad \ell'(r) = \operatorname{clip}(r, -\delta, \delta)
+
+    ``delta`` is a finite number > 0. Each piece is evaluated on clipped residuals, so a residual
+    of 1e200 never squares into an overflow.
     """
 
     def __init__(self, delta=1.0):
-        self.delta = check_number(delta, "HuberLoss", "delta", lo=0, lo_open=True)
+        self.delta = _finite_number(delta, "HuberLoss", "delta", lo=0, lo_open=True)
 
-    def forward(self, pred, target):
-        pred, target = self._inputs(pred, target)
-        r = pred - target
-        d = self.delta
+    def _forward(self, pred, target):
+        r = _residual(pred, target)
+        with np.errstate(over="ignore"):
+            c = np.clip(r, -self.delta, self.delta)  # a delta beyond float32 becomes inf
+            self._dpred = _in_dtype(c / r.size, pred.dtype)
+        return _cost(lambda x: self._elementwise(x, self.delta), r)
+
+    @staticmethod
+    def _elementwise(r, d):
         a = np.abs(r)
-        loss = np.where(a <= d, 0.5 * r * r, d * (a - 0.5 * d))
-        self._dpred = np.clip(r, -d, d) / r.size
-        return float(np.mean(loss))
+        c = np.minimum(a, d)  # |r| on the quadratic piece; squared, it stays below d^2
+        return np.where(a <= d, 0.5 * c * c, d * (np.maximum(a, d) - 0.5 * d))
 
     def __repr__(self):
         return f"HuberLoss(delta={self.delta})"
 
 
+# ------------------------------------------------------------------------- binary
 def _weighted(w, x):
     """w * x, with 0 wherever w == 0 (even where x is infinite)."""
     return np.multiply(w, x, out=np.zeros_like(x), where=w != 0)
@@ -142,6 +312,16 @@ def _clamped_log(p):
         return np.maximum(np.log(p), -100)
 
 
+def _bce(p, y):
+    """Elementwise binary cross-entropy with PyTorch's clamped logs."""
+    return -(y * _clamped_log(p) + (1 - y) * _clamped_log(1 - p))
+
+
+def _bce_grad(p, y, n=1):
+    """d bce / dp = (p - y) / max(p (1 - p), 1e-12), PyTorch's clamp; divided by n."""
+    return (p - y) / (np.maximum(p * (1 - p), p.dtype.type(1e-12)) * n)
+
+
 class BCELoss(Loss):
     r"""Binary cross-entropy on probabilities p in [0, 1] (``torch.nn.BCELoss``).
 
@@ -151,17 +331,12 @@ class BCELoss(Loss):
     Gradient: :math:`(p - y) / (\max(p(1-p), 10^{-12})\, N)` (PyTorch's clamp).
     """
 
-    def forward(self, pred, target):
-        pred, target = self._inputs(pred, target)
-        where = "BCELoss.forward"
-        check_range(pred, 0, 1, where, "pred (probabilities)")
-        check_range(target, 0, 1, where, "target")
-        return self._forward(pred, target)
+    def _check(self, pred, target):
+        return self._inputs(pred, target, pred_range=(0, 1), target_range=(0, 1))
 
     def _forward(self, pred, target):
-        loss = -(target * _clamped_log(pred) + (1 - target) * _clamped_log(1 - pred))
-        eps = pred.dtype.type(1e-12)
-        self._dpred = (pred - target) / (np.maximum(pred * (1 - pred), eps) * pred.size)
+        loss = _bce(pred, target)
+        self._dpred = _bce_grad(pred, target, pred.size)
         return float(np.mean(loss))
 
 
@@ -173,10 +348,8 @@ class BCEWithLogitsLoss(Loss):
     finite for any z (no ``exp`` overflow), and :math:`d\ell/dz = \sigma(z) - y` (divided by N).
     """
 
-    def forward(self, pred, target):
-        pred, target = self._inputs(pred, target, nan_check=False)
-        check_range(target, 0, 1, "BCEWithLogitsLoss.forward", "target")
-        return self._forward(pred, target)
+    def _check(self, pred, target):
+        return self._inputs(pred, target, target_range=(0, 1))
 
     def _forward(self, z, y):
         a = np.abs(z)
@@ -185,35 +358,91 @@ class BCEWithLogitsLoss(Loss):
             loss = np.maximum(z, 0)
             loss -= z * y
             loss += np.log1p(e)  # max(z, 0) - z y + log(1 + e^{-|z|}), built in place
-            loss = loss.sum() / z.size
         else:  # z = ±inf: the limits y softplus(-z) + (1 - y) softplus(z), skipping 0 * inf
-            loss = np.mean(_weighted(y, F.softplus(-z)) + _weighted(1 - y, F.softplus(z)))
+            loss = _weighted(y, _softplus(-z)) + _weighted(1 - y, _softplus(z))
         sigma = np.where(z >= 0, 1, e)
         sigma /= 1 + e  # sigma(z), as in activations.sigmoid
         sigma -= y
         sigma /= z.size
         self._dpred = sigma  # (sigma(z) - y) / N
-        return float(loss)
+        return _cost(lambda x: x, loss)
 
 
-def _labels(target, m, k, where):
-    """Integer class labels of shape (m,) with values in [0, k)."""
-    y = check_labels(target, k, where, "target")
-    if y.shape[0] != m:
-        raise ValueError(f"{where}: expected target of shape ({m},) or ({m}, {k}), got {y.shape}")
-    return y
+def _softplus(z):
+    return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
 
 
+class FocalLoss(Loss):
+    r"""Binary focal loss on probabilities (Lin et al. 2017): ``torchvision.ops.sigmoid_focal_loss``
+    with probabilities p as pred instead of logits.
+
+    .. math::
+        p_t = p\,y + (1 - p)(1 - y), \quad
+        \alpha_t = \alpha\,y + (1 - \alpha)(1 - y), \quad
+        \ell = \alpha_t\,(1 - p_t)^\gamma\,\mathrm{BCE}(p, y)
+
+    with :math:`\mathrm{BCE}(p, y) = -\bigl(y \log p + (1 - y) \log(1 - p)\bigr)`, each log clamped
+    at -100 like ``BCELoss``. For a hard target (y = 0 or 1) the BCE term is :math:`-\log p_t`.
+    ``alpha`` weights the **positive** class (y = 1) and ``1 - alpha`` the negative class;
+    ``alpha=None`` turns the weighting off (torchvision's ``alpha=-1``). With ``alpha=None`` and
+    ``gamma=0`` the focal loss is BCE, for soft targets too; with a number alpha and
+    ``gamma=0`` it is BCE weighted by :math:`\alpha_t`. Soft targets y in [0, 1] are allowed:
+    for p = 0.7, y = 0.3 (alpha = 0.25, gamma = 2) the loss is 0.1917, as torchvision's.
+
+    Gradient: :math:`\alpha_t \bigl[\gamma (1 - p_t)^{\gamma - 1} (1 - 2y)\,\mathrm{BCE}
+    + (1 - p_t)^\gamma (p - y) / \max(p(1 - p), 10^{-12})\bigr] / N`.
+    """
+
+    def __init__(self, alpha=0.25, gamma=2.0):
+        if alpha is not None:
+            alpha = check_number(alpha, "FocalLoss", "alpha", lo=0, hi=1)
+        self.alpha = alpha
+        self.gamma = _finite_number(gamma, "FocalLoss", "gamma", lo=0)
+
+    def _check(self, pred, target):
+        return self._inputs(pred, target, pred_range=(0, 1), target_range=(0, 1))
+
+    def _forward(self, p, y):
+        g = self.gamma
+        a = 1.0 if self.alpha is None else self.alpha * y + (1 - self.alpha) * (1 - y)
+        q = np.maximum(1 - (p * y + (1 - p) * (1 - y)), 0)  # 1 - p_t (never below 0 by rounding)
+        bce = _bce(p, y)
+        loss = a * q**g * bce
+        # d loss / dp = a [g q^(g-1) (dq/dp) bce + q^g d bce/dp], with dq/dp = 1 - 2y
+        dq = np.zeros_like(q)
+        if g > 0:  # q^(g-1) is taken as 0 at q = 0, where bce is 0 too
+            with np.errstate(divide="ignore"):
+                dq = g * np.where(q > 0, q ** (g - 1), 0) * (1 - 2 * y) * bce
+        grad = a * (dq + q**g * _bce_grad(p, y))
+        self._dpred = (grad / p.size).astype(p.dtype, copy=False)
+        return float(np.mean(loss))
+
+    def __repr__(self):
+        return f"FocalLoss(alpha={self.alpha}, gamma={self.gamma})"
+
+
+# ------------------------------------------------------------------------- classes
 def _class_targets(target, m, k, dtype, where):
     """One-hot or probability rows: a float array of shape (m, k), rows summing to 1."""
-    Y = as_float_array(target, where, "target", dtype=dtype)
+    Y = F._as_input(target, where, "target", nan_check=False)
     if Y.shape != (m, k):
         raise ValueError(f"{where}: expected target of shape ({m},) or ({m}, {k}), got {Y.shape}")
     check_range(Y, 0, 1, where, "target probabilities")
     sums = Y.sum(axis=1)
     if not np.allclose(sums, 1, atol=1e-4):
         raise ValueError(f"{where}: expected each target row to sum to 1, got sums {sums[:5]}")
-    return Y
+    return Y.astype(dtype, copy=False)
+
+
+def _exact_cross_entropy(Z, target):
+    """The cross-entropy recomputed in float64, for when Z's dtype overflowed (float32 logits
+    of ±3e38) or a sum went beyond the largest float; a true infinity stays inf."""
+    logP = F._log_softmax(Z.astype(np.float64), 1)
+    if target.ndim == 1:
+        per_sample = -logP[np.arange(Z.shape[0]), target]
+    else:
+        per_sample = -_weighted(target.astype(np.float64), logP).sum(axis=1)
+    return _scaled_mean(per_sample)
 
 
 class CrossEntropyLoss(Loss):
@@ -224,7 +453,8 @@ class CrossEntropyLoss(Loss):
     pred : ndarray of shape (m, k)
         Logits (no softmax applied).
     target : int ndarray of shape (m,) or float ndarray of shape (m, k)
-        Class labels in [0, k), or one-hot / probability rows.
+        Class labels in [0, k) (float labels must be whole numbers), or one-hot / probability
+        rows (entries in [0, 1], each row summing to 1).
 
     .. math:: J = -\frac1m \sum_i \sum_j Y_{ij} \log \mathrm{softmax}(Z_i)_j,
               \qquad \frac{\partial J}{\partial Z} = \frac{\mathrm{softmax}(Z) - Y}{m}
@@ -232,15 +462,13 @@ class CrossEntropyLoss(Loss):
     Computed with ``log_softmax`` (log-sum-exp), so logits of 1e4 give the exact answer.
     """
 
-    def forward(self, pred, target):
+    def _check(self, pred, target):
         where = "CrossEntropyLoss.forward"
-        Z = check_matrix(pred, where, "pred")
+        Z = _logits(pred, where)
         m, k = Z.shape
         if np.ndim(target) == 1:
-            target = _labels(target, m, k, where)
-        else:
-            target = _class_targets(target, m, k, Z.dtype, where)
-        return self._forward(Z, target)
+            return Z, _labels(target, m, k, where)
+        return Z, _class_targets(target, m, k, Z.dtype, where)
 
     def _forward(self, Z, target):
         m = Z.shape[0]
@@ -260,71 +488,38 @@ class CrossEntropyLoss(Loss):
             P -= Y
         P /= m
         self._dpred = P  # (softmax(Z) - Y) / m
-        return float(loss)
+        loss = float(loss)
+        return loss if math.isfinite(loss) else _exact_cross_entropy(Z, target)
 
 
 class NLLLoss(Loss):
     r"""Negative log-likelihood on log-probabilities (``torch.nn.NLLLoss``).
 
     pred: (m, k) log-probabilities (e.g. ``log_softmax``); target: int labels (m,).
-    :math:`J = -\frac1m \sum_i \text{pred}_{i, y_i}`.
+    :math:`J = -\frac1m \sum_i \text{pred}_{i, y_i}`, and :math:`\partial J / \partial
+    \text{pred}_{i, y_i} = -1/m` (0 elsewhere).
     """
 
-    def forward(self, pred, target):
+    def _check(self, pred, target):
         where = "NLLLoss.forward"
-        logP = check_matrix(pred, where, "pred")
+        logP = _logits(pred, where, "log-probabilities")
         m, k = logP.shape
-        y = check_labels(target, k, where, "target")
-        if y.shape[0] != m:
-            raise ValueError(f"{where}: expected target of shape ({m},), got {y.shape}")
+        if np.ndim(target) != 1:
+            raise ValueError(
+                f"{where}: expected target as class labels of shape ({m},), "
+                f"got shape {np.shape(target)}"
+            )
+        return logP, _labels(target, m, k, where)
+
+    def _forward(self, logP, y):
+        m = logP.shape[0]
+        rows = np.arange(m)
         self._dpred = np.zeros_like(logP)
-        self._dpred[np.arange(m), y] = -1 / m
-        return float(-logP[np.arange(m), y].mean())
+        self._dpred[rows, y] = -1 / m
+        return _cost(np.negative, logP[rows, y])
 
 
-class FocalLoss(Loss):
-    r"""Binary focal loss on probabilities (Lin et al. 2017; ``torchvision.ops.sigmoid_focal_loss``
-    with probabilities instead of logits).
-
-    .. math::
-        p_t = \begin{cases} p & y = 1 \\ 1 - p & y = 0 \end{cases}, \quad
-        \alpha_t = \begin{cases} \alpha & y = 1 \\ 1 - \alpha & y = 0 \end{cases}, \quad
-        \ell = -\alpha_t (1 - p_t)^\gamma \log p_t
-
-    ``alpha`` weights the **positive** class (y = 1) and ``1 - alpha`` the negative class;
-    ``alpha=None`` turns the weighting off. ``gamma = 0`` and ``alpha=None`` give BCE. The log is
-    clamped at -100 like ``BCELoss``. Targets in [0, 1] are allowed
-    (:math:`p_t = p y + (1-p)(1-y)`).
-    """
-
-    def __init__(self, alpha=0.25, gamma=2.0):
-        if alpha is not None:
-            alpha = check_number(alpha, "FocalLoss", "alpha", lo=0, hi=1)
-        self.alpha = alpha
-        self.gamma = check_number(gamma, "FocalLoss", "gamma", lo=0)
-
-    def forward(self, pred, target):
-        p, y = self._inputs(pred, target)
-        where = "FocalLoss.forward"
-        check_range(p, 0, 1, where, "pred (probabilities)")
-        check_range(y, 0, 1, where, "target")
-        g = self.gamma
-        pt = p * y + (1 - p) * (1 - y)
-        a = 1.0 if self.alpha is None else self.alpha * y + (1 - self.alpha) * (1 - y)
-        q = 1 - pt
-        log_pt = _clamped_log(pt)
-        loss = -a * q**g * log_pt
-        # d loss / d pt = a * (g q^(g-1) log pt - q^g / pt); d pt / d p = 2y - 1
-        with np.errstate(divide="ignore"):
-            qg1 = np.where(q > 0, q ** (g - 1), 0) if g > 0 else np.zeros_like(q)
-        dpt = a * (g * qg1 * log_pt - q**g / np.maximum(pt, pt.dtype.type(1e-12)))
-        self._dpred = (dpt * (2 * y - 1) / p.size).astype(p.dtype, copy=False)
-        return float(np.mean(loss))
-
-    def __repr__(self):
-        return f"FocalLoss(alpha={self.alpha}, gamma={self.gamma})"
-
-
+# ------------------------------------------------------------------------- functional forms
 def mse(pred, target):
     """Mean squared error; see :class:`MSELoss`."""
     return MSELoss()(pred, target)
