@@ -327,7 +327,7 @@ class LeakyReLU(Activation):
         self.alpha = check_number(alpha, "LeakyReLU", "alpha", lo=0)
 
     def g(self, Z):
-        return np.where(Z > 0, Z, Z * Z.dtype.type(self.alpha))
+        return F._leaky_relu(Z, self.alpha)  # alpha = 0: ReLU, so -inf gives 0, not NaN
 
     def g_prime(self, Z):
         return np.where(Z > 0, 1, self.alpha).astype(Z.dtype)
@@ -347,13 +347,25 @@ class Softplus(Activation):
 
 
 class GELU(Activation):
-    """GELU (tanh approximation). Chapter 3."""
+    r""":math:`A = Z\,\Phi(Z)`, PyTorch's ``torch.nn.GELU(approximate=...)``.
+
+    ``approximate="none"`` (the default) is the exact erf form, ``"tanh"`` the tanh
+    approximation; see ``nbcore.gelu``. Backward: :math:`dZ = dA \odot \mathrm{GELU}'(Z)`.
+    Introduced in chapter 3 (Activation functions).
+    """
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        self.approximate = F._approximate(approximate, "GELU")
 
     def g(self, Z):
-        return F.gelu(Z)
+        return F._gelu(Z, self.approximate)
 
     def g_prime(self, Z):
-        return F.gelu_grad(Z)
+        return F._gelu_grad(Z, self.approximate)
+
+    def __repr__(self):
+        return f"GELU(approximate={self.approximate!r})"
 
 
 class Softmax(Layer):
