@@ -414,6 +414,12 @@ def array_family(valid, label, shape_ok, *, nan=True, inf=False, ints=None, edge
     return out
 
 
+class _Numbers(list):
+    """A list of Bad numbers that remembers its valid interval (for :func:`number_strategy`)."""
+
+    interval = None
+
+
 def number_family(
     valid,
     label,
@@ -475,6 +481,8 @@ def number_family(
                 v = int(v)
             out.append(Bad(repr(v), v))
     out += list(extra)
+    out = _Numbers(out)
+    out.interval = (lo, hi, lo_open, hi_open)
     return out
 
 
@@ -2572,6 +2580,37 @@ for _cls in ("SGD", "AdaGrad", "RMSprop", "Adam", "AdamW"):
     )
 
 
+# ---- backward before forward: a state error (no argument to show, so no "got" required)
+_FRESH = {
+    "Dense": (lambda: nc.Dense(3, 2, rng=0), "layer"),
+    "Sigmoid": (lambda: nc.Sigmoid(), "layer"),
+    "ReLU": (lambda: nc.ReLU(), "layer"),
+    "Softmax": (lambda: nc.Softmax(), "layer"),
+    "Dropout": (lambda: nc.Dropout(0.5, rng=0), "layer"),
+    "MLP": (lambda: nc.MLP([3, 2], rng=0), "layer"),
+}
+_FRESH.update({cls: (functools.partial(getattr(nc, cls)), "loss") for cls, *_ in _LOSSES})
+for _cls, (_make, _which) in _FRESH.items():
+    entry(
+        f"{_cls}.backward before forward",
+        "network" if _cls == "MLP" else ("losses" if _which == "loss" else "layers"),
+        [rf"{_cls}\.backward", r"(Sequential|Dense)\.backward"]
+        if _cls == "MLP"
+        else [rf"{_cls}\.backward"],
+        functools.partial(
+            lambda make, which: (
+                (lambda which: make().backward(*(() if which == "loss" else (np.ones((4, 2)),)))),
+                {"which": which},
+            ),
+            _make,
+            _which,
+        ),
+        [Arg("which", _which, _which, [Bad("(fresh object)", _which)])],
+        f"nc.{_cls}(...).backward(" + ("" if _which == "loss" else "np.ones((4, 2))") + ")",
+        patterns=(r"(?i)\bexpect", r"forward"),
+    )
+
+
 # ----------------------------------------------------------------------------- running
 
 
@@ -2582,6 +2621,8 @@ def materialise_strategies():
             if isinstance(a.strategy, tuple) and a.strategy and a.strategy[0] == "array":
                 _, shape_ok, nan = a.strategy
                 a.strategy = array_strategy(a, shape_ok, nan=nan)
+            elif a.strategy is None and isinstance(a.bad, _Numbers) and a.bad.interval:
+                a.strategy = number_strategy(*a.bad.interval)
 
 
 def pairs():

@@ -75,7 +75,7 @@ def test_valid_call_works(entry):
     call, kwargs = entry.build()
     result, exc = call_quietly(call, kwargs)
     if entry.name.startswith(("Value: ", "Residual (width", "SGD (nesterov", "train (early")) or (
-        "(unknown option)" in entry.name
+        "(unknown option)" in entry.name or "before forward" in entry.name
     ):
         return  # these entries' "valid" call is their bad case
     assert exc is None, f"the valid call {entry.repro} raised {type(exc).__name__}: {exc}"
@@ -425,7 +425,11 @@ def test_issue_gradcheck_model_float32():
     model = nc.MLP([2, 3, 1], activation="tanh", rng=0, dtype=np.float32)
     X = np.random.default_rng(0).normal(size=(4, 2)).astype(np.float32)
     Y = np.ones((4, 1), dtype=np.float32)
-    err = _quiet(lambda: nc.gradcheck_model(model, nc.MSELoss(), X, Y))
+    try:
+        err = _quiet(lambda: nc.gradcheck_model(model, nc.MSELoss(), X, Y))
+    except (ValueError, TypeError) as exc:  # a clear refusal of float32 is a fix too
+        assert judge(exc, (r"\bgradcheck_model\b",), True)[0] == "refused", exc
+        return
     assert err < 1e-2, f"gradcheck_model reports {err} for a correct float32 model"
 
 
@@ -557,7 +561,9 @@ def test_issue_backward_after_failed_forward():
     loss.forward(np.ones((2, 1)), np.zeros((2, 1)))
     with pytest.raises(ValueError):
         loss.forward(np.ones((2, 1)), np.zeros((3, 1)))
-    _refused(loss.backward, r"MSELoss\.backward")
+    # a state error: there is no argument to show, so only the name and "expected" are required
+    with pytest.raises((ValueError, RuntimeError), match=r"MSELoss\.backward.*(?i:expected)"):
+        loss.backward()
 
 
 def test_issue_same_parameter_twice():
