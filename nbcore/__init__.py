@@ -5,6 +5,7 @@ Importing nbcore imports NumPy only; plotting, widgets and data loaders import m
 ipywidgets or scikit-learn when they are used.
 """
 
+from nbcore import lr_scheduler
 from nbcore.activations import (
     gelu,
     gelu_grad,
@@ -26,6 +27,7 @@ from nbcore.activations import (
 )
 from nbcore._random import manual_seed
 from nbcore.autograd import Value
+from nbcore.clip import clip_grad_norm_, clip_grad_value_
 from nbcore.data import (
     load_digits,
     make_circles,
@@ -74,7 +76,7 @@ from nbcore.losses import (
     rmse,
 )
 from nbcore.network import MLP, Sequential
-from nbcore.optimizers import SGD, AdaGrad, Adam, Optimizer, RMSprop
+from nbcore.optimizers import SGD, AdaGrad, Adam, AdamW, Optimizer, RMSprop
 from nbcore.training import History, accuracy, train
 
 __version__ = "0.1.0"
@@ -149,6 +151,10 @@ __all__ = [
     "AdaGrad",
     "Adam",
     "RMSprop",
+    "AdamW",
+    "clip_grad_norm_",
+    "clip_grad_value_",
+    "lr_scheduler",
     "History",
     "accuracy",
     "train",

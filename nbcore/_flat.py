@@ -11,15 +11,21 @@ parameter, and ``zero_grad`` is a single call. Layers still read and write ``W.d
 If a parameter is later given a new array (``layer.W.data = ...``), the views are no longer the
 parameter's arrays: ``intact()`` then returns False and the optimizers fall back to copying the
 gradients into a vector of their own, so the result is the same, only a little slower.
+
+Copies: ``copy.deepcopy`` and ``pickle`` cannot keep a view a view (each array is copied on its
+own). So a store copies only its list of parameters, and packs the copies again into new flat
+vectors the first time it is used (``intact()``); a copied or unpickled model and its optimizer
+then share new flat vectors, exactly as the originals do.
 """
 
 from __future__ import annotations
 
+from itertools import repeat
 from operator import attrgetter, is_
 
 import numpy as np
 
-_data, _grad = attrgetter("data"), attrgetter("grad")
+_data, _grad, _base = attrgetter("data"), attrgetter("grad"), attrgetter("base")
 
 
 class FlatStore:
@@ -35,11 +41,15 @@ class FlatStore:
 
     def __init__(self, params):
         self.params = list(params)
+        self._pack()
+
+    def _pack(self):
+        """Copy every value and gradient into new flat vectors; make the parameters views."""
         dtype = self.params[0].data.dtype
         total = sum(p.data.size for p in self.params)
         self.data = np.empty(total, dtype)
         self.grad = np.empty(total, dtype)
-        self._views = []  # (data, grad) of each parameter
+        self._datas, self._grads = [], []  # the views of each parameter
         start = 0
         for p in self.params:
             end = start + p.data.size
@@ -48,20 +58,43 @@ class FlatStore:
             grad = self.grad[start:end].reshape(p.data.shape, order=order)
             data[...], grad[...] = p.data, p.grad
             p.data, p.grad, p._store = data, grad, self
-            self._views.append((data, grad))
+            self._datas.append(data)
+            self._grads.append(grad)
             start = end
-        self._datas = [data for data, _ in self._views]
-        self._grads = [grad for _, grad in self._views]
+        self._copied = False
 
     def intact(self):
         """True while every parameter still uses its views (no new array was assigned).
 
-        Runs before every optimizer step, so it is written with ``map`` (the loop runs in C):
-        ``p.data is data`` for every parameter, then the same for ``grad``."""
+        A copied store (``copy.deepcopy``, ``pickle``) first packs its parameters again.
+        Runs before every optimizer step, so it is written with ``map`` (the loops run in C):
+        ``p.data is data`` for every parameter, the same for ``grad``, and every view's
+        ``base`` is the flat vector."""
+        if self._copied:
+            self._repack()
         params = self.params
-        return all(map(is_, map(_data, params), self._datas)) and all(
-            map(is_, map(_grad, params), self._grads)
+        return (
+            all(map(is_, map(_data, params), self._datas))
+            and all(map(is_, map(_grad, params), self._grads))
+            and all(map(is_, map(_base, self._datas), repeat(self.data)))
+            and all(map(is_, map(_base, self._grads), repeat(self.grad)))
         )
+
+    def _repack(self):
+        """Pack the copied parameters, unless one now belongs to another store."""
+        if all(getattr(p, "_store", None) is self for p in self.params):
+            self._pack()
+        else:  # never intact again: the optimizers use their unpacked path
+            self._copied, self._datas, self._grads = False, [], []
+
+    def __getstate__(self):
+        return {"params": self.params}  # the copies of the views are not views: repack
+
+    def __setstate__(self, state):
+        self.params = state["params"]  # maybe not filled in yet (pickle's order): pack later
+        self.data = self.grad = None
+        self._datas, self._grads = [], []
+        self._copied = True
 
 
 def memory_order(arr):
@@ -97,8 +130,4 @@ def store_of(params):
     store = getattr(params[0], "_store", None) if params else None
     if store is None or store.params != params or not store.intact():
         return None
-    # A deep copy of a model copies the views as independent arrays: check they are views.
-    for data, grad in store._views:
-        if data.base is not store.data or grad.base is not store.grad:
-            return None
     return store

@@ -1,6 +1,7 @@
 """The flat parameter store of a Sequential, and the optimizers' two paths (packed or not)."""
 
 import copy
+import pickle
 
 import numpy as np
 import pytest
@@ -20,6 +21,15 @@ OPTIMIZERS = [
 def _data():
     X, y = nc.make_moons(64, noise=0.2, rng=np.random.default_rng(0))
     return X, y[:, None].astype(float)
+
+
+def _unpacked_copy(model):
+    """A deep copy whose parameters own their arrays (new arrays: the store is not intact)."""
+    twin = copy.deepcopy(model)
+    assert store_of(twin.parameters()) is not None  # the copy packs itself on first use
+    for p in twin.parameters():
+        p.data, p.grad = p.data.copy(order="K"), p.grad.copy(order="K")
+    return twin
 
 
 def _train(model, make_opt, steps=5):
@@ -56,7 +66,7 @@ def test_packing_keeps_values_and_gradients():
 @pytest.mark.parametrize("make_opt", OPTIMIZERS)
 def test_packed_and_unpacked_optimizers_agree_exactly(make_opt):
     packed = nc.MLP([2, 5, 1], rng=np.random.default_rng(2))
-    unpacked = copy.deepcopy(packed)  # a deep copy has independent arrays: not packed
+    unpacked = _unpacked_copy(packed)
     assert store_of(packed.parameters()) is not None
     assert store_of(unpacked.parameters()) is None
     opt_a, opt_b = _train(packed, make_opt), _train(unpacked, make_opt)
@@ -94,7 +104,7 @@ def test_a_new_array_assigned_to_a_parameter_is_still_trained(when):
 
 
 def test_zero_grad_clears_every_gradient_packed_or_not():
-    for model in (nc.MLP([2, 3, 1]), copy.deepcopy(nc.MLP([2, 3, 1]))):
+    for model in (nc.MLP([2, 3, 1]), _unpacked_copy(nc.MLP([2, 3, 1]))):
         for p in model.parameters():
             p.grad += 2.0
         model.zero_grad()
@@ -123,7 +133,7 @@ def test_first_layer_returns_dx_again_after_a_model_backward():
     model = nc.MLP([2, 3, 1])
     X = np.ones((4, 2))
     model.forward(X)
-    assert model.backward(np.ones((4, 1))) is None  # the model skips dL/dX by default
+    assert model.backward(np.ones((4, 1))).shape == (4, 2)  # dL/dX, as every layer's backward
     model[0].forward(X)
     assert model[0].backward(np.ones((4, 3))).shape == (4, 2)
 
@@ -162,3 +172,68 @@ def test_optimizer_state_lines_up_with_each_parameter(change):
         # SGD moved by lr g; Adam's first step is lr sign(g) (up to eps)
         expected = before[i] - 0.1 * p.grad - 0.1 * np.sign(p.grad)
         np.testing.assert_allclose(p.data, expected, rtol=1e-6, atol=1e-6)
+
+
+# ---------------------------------------------------------------- copies stay connected
+COPIES = {
+    "deepcopy": copy.deepcopy,
+    "pickle": lambda pair: pickle.loads(pickle.dumps(pair)),
+    "pickle (optimizer first)": lambda pair: pickle.loads(pickle.dumps(pair[::-1]))[::-1],
+}
+MORE_OPTIMIZERS = OPTIMIZERS + [
+    lambda ps: nc.Adam(ps, lr=0.01, amsgrad=True, weight_decay=0.01),
+    lambda ps: nc.AdamW(ps, lr=0.01),
+    lambda ps: nc.RMSprop(ps, lr=0.01, momentum=0.5, centered=True),
+]
+
+
+@pytest.mark.parametrize("how", list(COPIES))
+@pytest.mark.parametrize("make_opt", MORE_OPTIMIZERS)
+def test_a_copied_model_and_optimizer_stay_connected(how, make_opt):
+    # the usual checkpoint: copy (model, optimizer) together, then train both the same way
+    model = nc.MLP([2, 5, 1], rng=np.random.default_rng(7))
+    opt = _train(model, make_opt)  # some state first (momentum, m, v, ...)
+    model2, opt2 = COPIES[how]((model, opt))
+    assert opt2.params == model2.parameters()
+    for a, b in zip(model.parameters(), model2.parameters(), strict=True):
+        np.testing.assert_array_equal(a.data, b.data)
+    for _ in range(2):
+        _train(model, lambda ps: opt)
+        _train(model2, lambda ps: opt2)
+    for a, b in zip(model.parameters(), model2.parameters(), strict=True):
+        assert np.array_equal(a.data, b.data)
+        assert not np.shares_memory(a.data, b.data)
+    assert opt2._live_store() is store_of(model2.parameters()) is not None  # packed again
+    for key in opt2.state[0]:  # the state shown per parameter still follows the flat vectors
+        for s, s2 in zip(opt.state, opt2.state, strict=True):
+            np.testing.assert_array_equal(s[key], s2[key])
+
+
+def test_a_copied_pair_zero_grad_clears_the_copy():
+    model = nc.MLP([2, 3, 1])
+    opt = nc.SGD(model.parameters(), lr=0.1)
+    model2, opt2 = copy.deepcopy((model, opt))
+    for p in model2.parameters():
+        p.grad += 1.0
+    opt2.zero_grad()
+    assert all(not p.grad.any() for p in model2.parameters())
+
+
+def test_a_copied_model_alone_is_packed_again_and_trains_like_the_original():
+    model = nc.MLP([2, 5, 1], rng=np.random.default_rng(8))
+    twin = copy.deepcopy(model)
+    assert store_of(twin.parameters()) is not None
+    _train(model, OPTIMIZERS[4], steps=10)
+    _train(twin, OPTIMIZERS[4], steps=10)
+    for a, b in zip(model.parameters(), twin.parameters(), strict=True):
+        np.testing.assert_array_equal(a.data, b.data)
+
+
+def test_a_store_with_views_that_are_not_views_is_not_intact():
+    # what a copy made without __getstate__ would look like: same objects, separate memory
+    model = nc.MLP([2, 3, 1])
+    store = store_of(model.parameters())
+    p = model[0].W
+    separate = p.data.copy(order="K")
+    p.data = store._datas[0] = separate
+    assert not store.intact() and store_of(model.parameters()) is None
