@@ -83,6 +83,18 @@ from nbcore.exercises.ch08 import (
     check_symmetry,
     spirals_data,
 )
+from nbcore.exercises.ch09 import (
+    BN_EXERCISE,
+    BUG_LINES,
+    BUGGY_LOOP,
+    SCHEDULE_EXERCISE,
+    check_batchnorm_by_hand,
+    check_clip_by_norm,
+    check_find_the_bug,
+    check_init_loss,
+    check_schedule_values,
+    check_search_budget,
+)
 
 __all__ = [
     "Feedback",
@@ -148,4 +160,14 @@ __all__ = [
     "check_spirals",
     "check_symmetry",
     "spirals_data",
+    "BN_EXERCISE",
+    "BUG_LINES",
+    "BUGGY_LOOP",
+    "SCHEDULE_EXERCISE",
+    "check_batchnorm_by_hand",
+    "check_clip_by_norm",
+    "check_find_the_bug",
+    "check_init_loss",
+    "check_schedule_values",
+    "check_search_budget",
 ]

@@ -56,6 +56,11 @@ from nbcore.widgets.playground import (
     show_playground,
     train_reference,
 )
+from nbcore.widgets.schedules import (
+    ScheduleExplorer,
+    schedule_scrubber,
+    show_schedule_explorer,
+)
 from nbcore.widgets.softmax import (
     SoftmaxExplorer,
     show_softmax_explorer,
@@ -97,4 +102,7 @@ __all__ = [
     "playground_scrubber",
     "show_playground",
     "train_reference",
+    "ScheduleExplorer",
+    "schedule_scrubber",
+    "show_schedule_explorer",
 ]
