@@ -139,20 +139,26 @@ def check_labels(y, k: int | None, where: str, name: str = "y") -> np.ndarray:
             return y  # the common case: two reductions
     if y is None:
         raise TypeError(f"{where}: expected {name} as integer labels, got None")
-    arr = np.asarray(y)
+    try:
+        arr = np.asarray(y)
+    except (TypeError, ValueError) as err:  # ragged lists
+        raise TypeError(f"{where}: expected {name} as integer class labels, got {y!r}") from err
+    if arr.size == 0:  # before the dtype: np.asarray([]) is float64
+        raise ValueError(f"{where}: expected a non-empty batch, got an empty {name} {arr.shape}")
     if (
         arr.dtype.kind == "f"
-        and arr.size
         and np.all(np.isfinite(arr))
         and np.all(arr == np.round(arr))
+        and np.abs(arr).max() < 2**53  # larger floats are no labels (and overflow int64)
     ):
         arr = arr.astype(np.int64)
     if arr.dtype.kind not in "iu":
-        raise TypeError(f"{where}: expected {name} as integer class labels, got dtype {arr.dtype}")
+        raise TypeError(
+            f"{where}: expected {name} as integer class labels, got dtype {arr.dtype}"
+            + (f" with the value {_first_non_label(arr)!r}" if arr.dtype.kind == "f" else "")
+        )
     if arr.ndim != 1:
         raise ValueError(f"{where}: expected {name} of shape (m,), got {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{where}: expected a non-empty batch, got {name} of shape {arr.shape}")
     if k is not None and (arr.min() < 0 or arr.max() >= k):
         raise ValueError(
             f"{where}: expected {name} in [0, {k - 1}] for {k} classes, "
@@ -167,8 +173,9 @@ def real_op(op: str, compute, *operands):
     Used by ``nbcore.autograd.Value`` for powers and exp. The operands must be real numbers
     (``TypeError`` otherwise). Where the operation has no finite real value or derivative,
     Python's ``ZeroDivisionError``, ``OverflowError``, math domain error or complex result becomes
-    a ``ValueError`` naming ``Value.<op>`` and the operands, for example
-    ``Value.__pow__: no finite real value and derivative at (0.0, -1): division by zero``.
+    a ``ValueError`` naming ``Value.<op>``, what it expected and the operands, for example
+    ``Value.__pow__: expected operands with a finite real value and derivative, got (0.0, -1):
+    division by zero``.
     """
     where = f"Value.{op}"
     for x in operands:
@@ -189,4 +196,12 @@ def real_op(op: str, compute, *operands):
             return float(value), float(slope)
         else:
             why = f"value {value}, derivative {slope}"
-    raise ValueError(f"{where}: no finite real value and derivative at {operands}: {why}")
+    raise ValueError(
+        f"{where}: expected operands with a finite real value and derivative, got {operands}: {why}"
+    )
+
+
+def _first_non_label(arr: np.ndarray):
+    """The first entry of a float array that is not a whole number below 2**53 (NaN, 0.5, 1e20)."""
+    ok = np.isfinite(arr) & (arr == np.round(arr)) & (np.abs(arr) < 2**53)
+    return arr[~ok].flat[0].item()
