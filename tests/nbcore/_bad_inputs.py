@@ -771,7 +771,7 @@ for _name in ELEMENTWISE:
     _args = [_z_arg()]
     _repro = f"nc.{_name}(z={{z}}"
     if _name.startswith("leaky_relu"):
-        _args.append(Arg("alpha", 0.01, "0.01", number_family(0.01, "0.01", lo=0, inf=True)))
+        _args.append(Arg("alpha", 0.01, "0.01", number_family(0.01, "0.01", lo=0, inf=False)))
         _repro += ", alpha={alpha}"
     if _name in ("gelu", "gelu_grad"):
         _args.append(
@@ -920,7 +920,7 @@ _ACT_LAYERS = {
     "Sigmoid": {},
     "Tanh": {},
     "ReLU": {},
-    "LeakyReLU": {"alpha": (0.01, "0.01", number_family(0.01, "0.01", lo=0, inf=True))},
+    "LeakyReLU": {"alpha": (0.01, "0.01", number_family(0.01, "0.01", lo=0, inf=False))},
     "Softplus": {},
     "GELU": {"approximate": ("none", "'none'", choice_family(["none", "tanh"]), True)},
     "Softmax": {"axis": (-1, "-1", _axis_family(layer=True))},
@@ -1086,7 +1086,7 @@ entry(
             "3",
             number_family(3, "3", lo=1, integer=True, extra=[Bad("None", None)]),
         ),
-        Arg("eps", 1e-5, "1e-5", number_family(1e-5, "1e-5", lo=0, lo_open=True, inf=True)),
+        Arg("eps", 1e-5, "1e-5", number_family(1e-5, "1e-5", lo=0, lo_open=True, inf=False)),
         Arg(
             "momentum",
             0.1,
@@ -1430,7 +1430,7 @@ _LOSSES = [
         "probs",
         {
             "alpha": (0.25, "0.25", number_family(0.25, "0.25", lo=0, hi=1)),
-            "gamma": (2.0, "2.0", number_family(2.0, "2.0", lo=0, inf=True)),
+            "gamma": (2.0, "2.0", number_family(2.0, "2.0", lo=0, inf=False)),
         },
     ),
 ]
@@ -1505,7 +1505,8 @@ def _pred_family(kind, pred, plabel):
             Bad("P41 - 1", P41 - 1),
             Bad("P41 + 1e-9 + 0.1", P41 + 0.1 + 1e-9),
         ]
-    if kind == "logprobs":
+    if kind == "logprobs":  # -inf is log(0), a valid log-probability
+        out = [dataclasses.replace(b, refuse=False) if "with -inf" in b.label else b for b in out]
         out += [Bad("-nc.log_softmax(L43)  # positive", -nc.log_softmax(L43), refuse=False)]
     if kind == "logits":
         out += [Bad("L43.astype(np.float32) * 1e37", (L43 * 1e37).astype(np.float32), refuse=False)]
@@ -1672,6 +1673,16 @@ entry(
 
 
 # ---- gradient clipping
+def _clip_params():
+    """As torch.nn.utils: an empty list, or parameters of several dtypes, are fine to clip."""
+    edge = ("[]", "()", "iter([])", "[Parameter(float32), Parameter(float64)]")
+    return [
+        dataclasses.replace(b, refuse=False) if b.label in edge else b
+        for b in params_family()
+        if "Parameter(np.ones(3))  # a bare" not in b.label
+    ]
+
+
 def _clip_build(fn, kwargs):
     model = nc.MLP([2, 3, 1], rng=0)
     for p in model.parameters():
@@ -1689,7 +1700,7 @@ entry(
             "params",
             None,
             "model.parameters()",
-            [b for b in params_family() if "Parameter(np.ones(3))  # a bare" not in b.label],
+            _clip_params(),
         ),
         Arg("max_norm", 1.0, "1.0", number_family(1.0, "1.0", lo=0, extra=[Bad("None", None)])),
         Arg(
@@ -1719,7 +1730,7 @@ entry(
             "params",
             None,
             "model.parameters()",
-            [b for b in params_family() if "Parameter(np.ones(3))  # a bare" not in b.label],
+            _clip_params(),
         ),
         Arg("clip_value", 0.5, "0.5", number_family(0.5, "0.5", lo=0, extra=[Bad("None", None)])),
     ],
@@ -1741,12 +1752,12 @@ def _sched_opt_family():
 _SCHEDS = {
     "StepLR": {
         "step_size": (2, number_family(2, "2", lo=1, integer=True)),
-        "gamma": (0.5, number_family(0.5, "0.5", lo=0, lo_open=True, inf=True)),
+        "gamma": (0.5, number_family(0.5, "0.5", lo=0, lo_open=True, inf=False)),
     },
-    "ExponentialLR": {"gamma": (0.9, number_family(0.9, "0.9", lo=0, lo_open=True, inf=True))},
+    "ExponentialLR": {"gamma": (0.9, number_family(0.9, "0.9", lo=0, lo_open=True, inf=False))},
     "CosineAnnealingLR": {
         "T_max": (10, number_family(10, "10", lo=1, integer=True)),
-        "eta_min": (0.0, number_family(0.0, "0.0", lo=0, inf=True)),
+        "eta_min": (0.0, number_family(0.0, "0.0", lo=0, inf=False)),
     },
     "LinearLR": {
         "start_factor": (0.5, number_family(0.5, "0.5", lo=0, hi=1, lo_open=True)),
@@ -2226,7 +2237,8 @@ entry(
                 hi_open=True,
                 extra=[
                     Bad("None", None),
-                    Bad("3", 3, refuse=False),
+                    Bad("3", 3, refuse=False),  # a count of test samples, as in scikit-learn
+                    Bad("1.0", 1.0),
                     Bad("10", 10),
                     Bad("0.01", 0.01),
                 ],
@@ -2236,6 +2248,11 @@ entry(
     ],
     "nc.train_test_split({X}, {y}, test_size={test_size}, rng={rng})",
 )
+# an int test_size below the number of samples is a count (as in scikit-learn): an edge value
+CATALOGUE[-1].arg("test_size").bad = [
+    dataclasses.replace(b, refuse=False) if type(b.value) is int and 1 <= b.value < 10 else b
+    for b in CATALOGUE[-1].arg("test_size").bad
+]
 
 
 def _no_none(bads):
@@ -2243,7 +2260,7 @@ def _no_none(bads):
 
 
 def _std_shape(s):
-    return len(s) == 2 and s[0] >= 1 and s[1] >= 1
+    return len(s) == 2 and s[0] >= 1  # zero columns: an empty result is fine
 
 
 _stdX = Arg("X", X_DATA, "X_DATA", array_family(X_DATA, "X_DATA", _std_shape))
