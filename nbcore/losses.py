@@ -137,6 +137,14 @@ def _labels(target, m, k, where):
     return y
 
 
+def _ndim(target, where):
+    """np.ndim(target), refusing what NumPy cannot make an array of (ragged lists)."""
+    try:
+        return np.ndim(target)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{where}: expected target as an array of numbers, got {target!r}") from err
+
+
 def _logits(pred, where, what="logits"):
     """pred as a float array of shape (m, k), m, k >= 1, without NaN."""
     Z = F._as_input(pred, where, "pred")
@@ -241,20 +249,32 @@ class MAELoss(Loss):
 class RMSELoss(Loss):
     r"""Root mean squared error :math:`J = \sqrt{\frac1N \sum (\hat y_i - y_i)^2}`.
 
-    Gradient :math:`(\hat y - y) / (N J)`, taken as 0 when J = 0 (a perfect prediction).
-    Computed as :math:`s \sqrt{\frac1N \sum (r_i / s)^2}` with :math:`s = \max_i |r_i|` when the
-    squares would overflow, so residuals of 1e200 give J = 1e200, not inf.
+    Gradient :math:`(\hat y - y) / (N J)`, taken as 0 when J = 0 (a perfect prediction), and
+    :math:`\operatorname{sign}(r) / \sqrt{N n_\infty}` on the :math:`n_\infty` infinite residuals
+    (0 elsewhere) when J = inf. Computed as :math:`s \sqrt{\frac1N \sum (r_i / s)^2}` with
+    :math:`s = \max_i |r_i|` when the squares would overflow, so residuals of 1e200 give
+    J = 1e200, not inf.
     """
 
     def _forward(self, pred, target):
         r = _residual(pred, target)
         J = self._rms(r)
-        if J == 0:
-            self._dpred = np.zeros_like(pred)
-        else:
-            with np.errstate(over="ignore"):
-                self._dpred = _in_dtype(r / (r.size * J), pred.dtype)
+        self._dpred = _in_dtype(self._grad(r, J), pred.dtype)
         return J
+
+    @staticmethod
+    def _grad(r, J):
+        """r / (N J); 0 when J = 0. With infinite residuals (J = inf) the limit as they grow
+        together: sign(r) / sqrt(N n_inf) on them, 0 elsewhere."""
+        if J == 0:
+            return np.zeros_like(r)
+        if J == math.inf:
+            infinite = np.isinf(r)
+            return np.where(infinite, np.sign(r), 0) / math.sqrt(r.size * infinite.sum())
+        scale = r.size * J
+        if scale > np.finfo(r.dtype).max:  # N J beyond float32: divide in two steps
+            return r / J / r.size
+        return r / scale
 
     @staticmethod
     def _rms(r):
@@ -466,7 +486,7 @@ class CrossEntropyLoss(Loss):
         where = "CrossEntropyLoss.forward"
         Z = _logits(pred, where)
         m, k = Z.shape
-        if np.ndim(target) == 1:
+        if _ndim(target, where) == 1:
             return Z, _labels(target, m, k, where)
         return Z, _class_targets(target, m, k, Z.dtype, where)
 
@@ -495,7 +515,7 @@ class CrossEntropyLoss(Loss):
 class NLLLoss(Loss):
     r"""Negative log-likelihood on log-probabilities (``torch.nn.NLLLoss``).
 
-    pred: (m, k) log-probabilities (e.g. ``log_softmax``); target: int labels (m,).
+    pred: (m, k) finite log-probabilities (e.g. ``log_softmax``); target: int labels (m,).
     :math:`J = -\frac1m \sum_i \text{pred}_{i, y_i}`, and :math:`\partial J / \partial
     \text{pred}_{i, y_i} = -1/m` (0 elsewhere).
     """
@@ -503,8 +523,14 @@ class NLLLoss(Loss):
     def _check(self, pred, target):
         where = "NLLLoss.forward"
         logP = _logits(pred, where, "log-probabilities")
+        if not np.isfinite(logP).all():
+            raise ValueError(
+                f"{where}: expected pred (log-probabilities) to be finite, got "
+                f"{int(np.isinf(logP).sum())} infinite value(s); a probability of exactly 0 has "
+                "no finite log: pass logits to CrossEntropyLoss instead"
+            )
         m, k = logP.shape
-        if np.ndim(target) != 1:
+        if _ndim(target, where) != 1:
             raise ValueError(
                 f"{where}: expected target as class labels of shape ({m},), "
                 f"got shape {np.shape(target)}"
