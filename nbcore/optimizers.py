@@ -229,7 +229,10 @@ class Optimizer:
         values = {k: group[k] for k in self._options}
         if "betas" in values and isinstance(values["betas"], (list, np.ndarray)):
             values["betas"] = tuple(values["betas"])
-        options = self._check_options(**values)
+        try:
+            options = self._check_options(**values)
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"{where}: param_groups[0]: {err}") from err
         initial_lr = group.get("initial_lr")
         if initial_lr is not None:
             initial_lr = _check_lr(initial_lr, where, "initial_lr")
