@@ -1,7 +1,8 @@
 """Small data sets and data helpers.
 
 The toy data sets are generated with NumPy (no download); ``load_digits`` reads the 8x8 digits
-that ship inside scikit-learn. Labels are integer arrays of shape (m,).
+that ship inside scikit-learn. Labels are integer arrays of shape (m,). Every ``rng=`` takes None
+(nbcore's generator, see ``nc.manual_seed``), an int seed or a ``numpy.random.Generator``.
 
 Introduced in chapter 8 (Training a network end to end).
 """
@@ -11,10 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from nbcore._checks import as_float_array, check_int, check_labels, check_matrix, check_number
-
-
-def _rng(rng):
-    return np.random.default_rng(0) if rng is None else rng
+from nbcore._random import as_generator
 
 
 def one_hot(y, k):
@@ -25,7 +23,7 @@ def one_hot(y, k):
            [0., 0., 1.]])
     """
     k = check_int(k, "one_hot", "k")
-    y = check_labels(y, k, "one_hot", "y")
+    y = check_labels(y, k, "one_hot", "y")  # non-empty integer labels (m,) in [0, k)
     Y = np.zeros((y.shape[0], k))
     Y[np.arange(y.shape[0]), y] = 1
     return Y
@@ -38,28 +36,50 @@ def train_test_split(X, y, test_size=0.25, rng=None):
     ----------
     X : ndarray of shape (m, n)
     y : ndarray with m rows
-    test_size : float in (0, 1) (a fraction) or int (a number of rows)
-    rng : numpy.random.Generator, optional (a fixed seed when None)
+    test_size : float in (0, 1) (a fraction of the rows, rounded up as in scikit-learn) or int
+        (a number of rows); both parts must get at least one row
+    rng : None, int seed or numpy.random.Generator
+        The shuffle (None: nbcore's generator, see ``nc.manual_seed``).
 
     Returns
     -------
     X_train, X_test, y_train, y_test
     """
-    X = check_matrix(X, "train_test_split", "X")
-    y = np.asarray(y)
+    where = "train_test_split"
+    X = check_matrix(X, where, "X")
+    y = _numbers(y, where, "y")
     m = X.shape[0]
     if y.shape[:1] != (m,):
-        raise ValueError(f"train_test_split: expected y with {m} rows like X, got shape {y.shape}")
+        raise ValueError(f"{where}: expected y with {m} rows like X, got shape {y.shape}")
     if isinstance(test_size, (int, np.integer)) and not isinstance(test_size, bool):
-        n_test = check_int(test_size, "train_test_split", "test_size")
+        n_test = check_int(test_size, where, "test_size")
     else:
-        frac = check_number(test_size, "train_test_split", "test_size", 0, 1, True, True)
+        frac = check_number(test_size, where, "test_size", 0, 1, True, True)
+        if frac * m < 1 or (1 - frac) * m < 1:
+            raise ValueError(
+                f"{where}: expected test_size leaving at least one row in each part, got "
+                f"test_size={test_size!r} of {m} rows ({frac * m:g} test rows)"
+            )
         n_test = int(np.ceil(frac * m))
     if not 0 < n_test < m:
-        raise ValueError(f"train_test_split: expected 0 < test rows < {m}, got {n_test}")
-    order = _rng(rng).permutation(m)
+        raise ValueError(f"{where}: expected 0 < test rows < {m}, got {n_test}")
+    order = as_generator(rng, where).permutation(m)
     test, tr = order[:n_test], order[n_test:]
     return X[tr], X[test], y[tr], y[test]
+
+
+def _numbers(values, where, name):
+    """``values`` as an ndarray of numbers (bool, int or float) with at least one axis."""
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as err:  # ragged lists
+        raise TypeError(f"{where}: expected {name} as an array of numbers, got {values!r}") from err
+    if arr.dtype.kind not in "biuf" or arr.ndim == 0:
+        raise TypeError(
+            f"{where}: expected {name} as an array of numbers, got {values!r}"[:200]
+            + f" (dtype {arr.dtype}, shape {arr.shape})"
+        )
+    return arr
 
 
 def standardize(X, mean=None, std=None):
@@ -68,25 +88,51 @@ def standardize(X, mean=None, std=None):
     Compute ``mean`` and ``std`` on the training set and pass them when scaling the dev and test
     sets, so that all three are scaled the same way. A constant column (std 0) is only centred.
 
+    Parameters
+    ----------
+    X : ndarray of shape (m, n), finite
+    mean : ndarray of shape (n,) or (1, n), optional
+        Computed from X when None.
+    std : ndarray of shape (n,) or (1, n), optional
+        Computed from X when None; every entry >= 0 and finite (0 marks a constant column, which
+        is only centred). A negative, NaN or infinite std is an error, never replaced by 1.
+
     Returns
     -------
     X_std : ndarray of X's shape
     mean, std : ndarray of shape (n,)
     """
-    X = check_matrix(X, "standardize", "X")
-    if mean is None:
-        mean = X.mean(axis=0)
-    if std is None:
-        std = X.std(axis=0)
-    mean = as_float_array(mean, "standardize", "mean")
-    std = as_float_array(std, "standardize", "std")
-    if mean.shape != (X.shape[1],) or std.shape != (X.shape[1],):
-        raise ValueError(
-            f"standardize: expected mean and std of shape ({X.shape[1]},), "
-            f"got {mean.shape} and {std.shape}"
-        )
-    safe = np.where(std > 0, std, 1).astype(X.dtype)
+    where = "standardize"
+    X = check_matrix(X, where, "X")
+    if not np.isfinite(X).all():
+        raise ValueError(f"{where}: expected finite X, got {int(np.sum(np.isinf(X)))} inf")
+    n = X.shape[1]
+    mean = X.mean(axis=0) if mean is None else _column_stat(mean, n, where, "mean")
+    std = X.std(axis=0) if std is None else _column_stat(std, n, where, "std")
+    if np.any(std < 0):
+        raise ValueError(f"{where}: expected std >= 0 in every column, got {std.min():g}")
+    safe = np.where(std > 0, std, 1).astype(X.dtype)  # a constant column: only centred
     return (X - mean.astype(X.dtype)) / safe, mean, std
+
+
+def _column_stat(values, n, where, name):
+    """A given mean or std as a finite float array of shape (n,) (also accepted: (1, n))."""
+    arr = as_float_array(values, where, name)
+    if arr.shape not in ((n,), (1, n)):
+        raise ValueError(
+            f"{where}: expected {name} of shape ({n},) like X's columns, got {arr.shape}"
+        )
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{where}: expected finite {name}, got {arr.reshape(n).tolist()}")
+    return arr.reshape(n)
+
+
+def _check_noise(noise, where):
+    """The noise's standard deviation: a finite number >= 0."""
+    noise = check_number(noise, where, "noise", lo=0)
+    if noise == np.inf:
+        raise ValueError(f"{where}: expected a finite noise >= 0, got {noise}")
+    return noise
 
 
 def make_moons(n_samples=300, noise=0.1, rng=None):
@@ -95,8 +141,8 @@ def make_moons(n_samples=300, noise=0.1, rng=None):
     Returns X of shape (n_samples, 2) and labels y in {0, 1} of shape (n_samples,).
     """
     n = check_int(n_samples, "make_moons", "n_samples", lo=2)
-    noise = check_number(noise, "make_moons", "noise", lo=0)
-    rng = _rng(rng)
+    noise = _check_noise(noise, "make_moons")
+    rng = as_generator(rng, "make_moons")
     n_out = n // 2
     n_in = n - n_out
     t_out = np.linspace(0, np.pi, n_out)
@@ -116,9 +162,9 @@ def make_moons(n_samples=300, noise=0.1, rng=None):
 def make_circles(n_samples=300, noise=0.1, factor=0.5, rng=None):
     """A small circle (label 1) inside a large one (label 0)."""
     n = check_int(n_samples, "make_circles", "n_samples", lo=2)
-    noise = check_number(noise, "make_circles", "noise", lo=0)
+    noise = _check_noise(noise, "make_circles")
     factor = check_number(factor, "make_circles", "factor", lo=0, hi=1, lo_open=True, hi_open=True)
-    rng = _rng(rng)
+    rng = as_generator(rng, "make_circles")
     n_out = n // 2
     n_in = n - n_out
     t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
@@ -139,8 +185,8 @@ def make_spirals(n_samples=300, n_classes=3, noise=0.2, rng=None):
     """``n_classes`` interleaved spiral arms in the plane (labels 0 .. n_classes-1)."""
     n = check_int(n_samples, "make_spirals", "n_samples", lo=2)
     k = check_int(n_classes, "make_spirals", "n_classes", lo=2)
-    noise = check_number(noise, "make_spirals", "noise", lo=0)
-    rng = _rng(rng)
+    noise = _check_noise(noise, "make_spirals")
+    rng = as_generator(rng, "make_spirals")
     sizes = [n // k + (1 if c < n % k else 0) for c in range(k)]
     Xs, ys = [], []
     for c, size in enumerate(sizes):
@@ -161,8 +207,8 @@ def make_xor(n_samples=200, noise=0.15, rng=None):
     y = [0, 1, 1, 0].
     """
     n = check_int(n_samples, "make_xor", "n_samples", lo=4)
-    noise = check_number(noise, "make_xor", "noise", lo=0)
-    rng = _rng(rng)
+    noise = _check_noise(noise, "make_xor")
+    rng = as_generator(rng, "make_xor")
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     idx = np.arange(n) % 4
     X = corners[idx] + (rng.normal(0, noise, (n, 2)) if noise > 0 else 0)
