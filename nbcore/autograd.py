@@ -10,8 +10,8 @@ class Value:
     """A scalar ``data`` made by ``op``; ``grad`` = d(output)/d(data) after output.backward()."""
 
     def __init__(self, data, children=(), local=(), op="", label=""):
-        if isinstance(data, bool) or not isinstance(data, Real):
-            raise TypeError(f"Value: expected data as a real number, got {type(data).__name__}")
+        if isinstance(data, bool) or not isinstance(data, Real) or not math.isfinite(data):
+            raise TypeError(f"Value: expected data as a real number, got {data!r}")
         self.data, self.grad, self.label = float(data), 0.0, label
         self.children, self.local, self.op = tuple(children), tuple(local), op
 
@@ -55,7 +55,7 @@ class Value:
         return self * -1
 
     def __sub__(self, other):
-        return self + (-other)
+        return self + -(other if isinstance(other, Value) else Value(other))
 
     def __truediv__(self, other):  # a / b = a * b^-1
         return self * (other if isinstance(other, Value) else Value(other)) ** -1
@@ -66,7 +66,7 @@ class Value:
     def __rsub__(self, other):
         return Value(other) - self
 
-    __radd__, __rmul__ = __add__, __mul__
+    __radd__, __rmul__, __array_ufunc__ = __add__, __mul__, None  # None: NumPy defers to Value
 
     def nodes(self):
         """Every node of the graph that ends here, each one after all of its inputs."""

@@ -16,7 +16,7 @@ import numbers
 import numpy as np
 
 from nbcore._checks import as_float_array, check_number
-from nbcore.training import check_loss, check_model
+from nbcore.training import check_data, check_loss, check_model
 
 
 def numerical_gradient(f, x, eps=1e-6):
@@ -222,6 +222,7 @@ def gradcheck_model(model, loss_fn, X, Y, eps=1e-6):
     where = "gradcheck_model"
     params = _float64_parameters(check_model(model, where), where)
     check_loss(loss_fn, where)
+    X, Y = check_data(X, Y, where)
     eps = _check_eps(eps, where)
     for p in params:
         p.zero_grad()

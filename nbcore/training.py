@@ -225,7 +225,7 @@ def train(
     shuffle = _check_bool(shuffle, where, "shuffle")
     progress = _check_bool(progress, where, "progress")
     rng = as_generator(rng, where)
-    X, Y = _check_data(X, Y, where)
+    X, Y = check_data(X, Y, where)
     if validation is not None:
         validation = _check_validation(validation, X, Y, where)
     patience = _check_patience(early_stopping, validation, where)
@@ -414,7 +414,7 @@ def _check_bool(value, where, name):
     raise TypeError(f"{where}: expected {name} as True or False, got {value!r}")
 
 
-def _check_data(X, Y, where, names=("X", "Y")):
+def check_data(X, Y, where, names=("X", "Y")):
     """X as a float matrix (m, n) with m >= 1 and no NaN or inf, Y as a numeric array with m
     rows (finite when float)."""
     X = as_float_array(X, where, names[0])
@@ -444,7 +444,7 @@ def _check_validation(validation, X, Y, where):
         raise TypeError(
             f"{where}: expected validation as a pair (X_val, Y_val), got {_describe(validation)}"
         )
-    X_val, Y_val = _check_data(*validation, where, names=("X_val", "Y_val"))
+    X_val, Y_val = check_data(*validation, where, names=("X_val", "Y_val"))
     if X_val.shape[1] != X.shape[1] or Y_val.shape[1:] != Y.shape[1:]:
         raise ValueError(
             f"{where}: expected validation data shaped like the training data, X_val (m, "

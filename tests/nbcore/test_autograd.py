@@ -5,6 +5,7 @@ The everyday operations are tested with the chapter, in tests/chapters/test_ch05
 
 import math
 
+import numpy as np
 import pytest
 
 import nbcore as nc
@@ -47,6 +48,11 @@ def test_power_of_zero_with_exponent_zero_and_one():
     assert u.grad == 0.0
 
 
+def test_numpy_scalars_still_combine_with_values():
+    assert (np.float64(2.0) * Value(3.0)).data == 6.0
+    assert (Value(3.0) - np.float32(1.0)).data == 2.0
+
+
 def test_unary_plus_is_refused_as_python_refuses_it_for_new_types():
     # Value has no __pos__ (the module stays under 100 lines); Python's TypeError is clear
     with pytest.raises(TypeError, match="unary"):
@@ -76,12 +82,17 @@ def test_no_finite_real_result_is_a_clear_value_error(name, make, message):
 
 
 WRONG_TYPES = [
-    ("Value('a')", lambda: Value("a"), r"^Value: expected data as a real number, got str"),
-    ("x + 'a'", lambda: Value(1) + "a", r"^Value: expected data as a real number, got str"),
-    ("'a' + x", lambda: "a" + Value(1), r"^Value: expected data as a real number, got str"),
-    ("x * None", lambda: Value(1) * None, r"^Value: expected data .*got NoneType"),
-    ("x / 'a'", lambda: Value(1) / "a", r"^Value: expected data .*got str"),
-    ("'a' / x", lambda: "a" / Value(1), r"^Value: expected data .*got str"),
+    ("Value('a')", lambda: Value("a"), r"^Value: expected data as a real number, got 'a'"),
+    ("Value(nan)", lambda: Value(math.nan), r"^Value: expected data as a real number, got nan"),
+    ("x + 'a'", lambda: Value(1) + "a", r"^Value: expected data as a real number, got 'a'"),
+    ("'a' + x", lambda: "a" + Value(1), r"^Value: expected data as a real number, got 'a'"),
+    ("x - 'a'", lambda: Value(1) - "a", r"^Value: expected data as a real number, got 'a'"),
+    ("x * None", lambda: Value(1) * None, r"^Value: expected data .*got None"),
+    ("x / 'a'", lambda: Value(1) / "a", r"^Value: expected data .*got 'a'"),
+    ("'a' / x", lambda: "a" / Value(1), r"^Value: expected data .*got 'a'"),
+    ("array + x", lambda: np.ones(2) + Value(1), r"^Value: expected data .*got array"),
+    ("x + nan", lambda: Value(1) + math.nan, r"^Value: expected data .*got nan"),
+    ("overflow of *", lambda: Value(1e308) * 10, r"^Value: expected data .*got inf"),
     ("x ** Value", lambda: Value(2) ** Value(2), r"^Value\.__pow__: expected a number exponent"),
     ("x ** True", lambda: Value(2) ** True, r"^Value\.__pow__: expected a number exponent"),
     ("'a' ** x", lambda: "a" ** Value(2), r"^Value\.__rpow__: expected a number .*'a'"),
@@ -89,14 +100,13 @@ WRONG_TYPES = [
 
 
 @pytest.mark.parametrize("name, make, message", WRONG_TYPES, ids=[w[0] for w in WRONG_TYPES])
-def test_wrong_types_are_a_clear_type_error(name, make, message):
+def test_wrong_types_and_non_finite_data_are_a_clear_type_error(name, make, message):
+    # NaN and inf are no real numbers: a TypeError too (one check in __init__, printed in ch. 5)
     with pytest.raises(TypeError, match=message):
         make()
 
 
 def test_reversed_operators_in_an_expression_match_numerical_gradients():
-    import numpy as np
-
     def f(v):
         a, b = v
         return (2**a) / (1 + b**2) + 3 / (a + 4) - 0.5**b
