@@ -187,17 +187,7 @@ RNG_CALLS = {
     "Dense": lambda rng: nc.Dense(3, 2, rng=rng),
     "Dropout": lambda rng: nc.Dropout(0.5, rng=rng).forward(np.ones((4, 3))),
     "MLP": lambda rng: nc.MLP([2, 3, 1], rng=rng),
-    "train": lambda rng: nc.train(
-        _mlp(),
-        nc.MSELoss(),
-        nc.SGD(_mlp().parameters(), lr=0.1),
-        np.ones((8, 2)),
-        np.ones((8, 1)),
-        epochs=1,
-        batch_size=4,
-        rng=rng,
-        progress=False,
-    ),
+    "train": lambda rng: _train_with(rng=rng)(),
     "train_test_split": lambda rng: nc.train_test_split(np.ones((10, 2)), np.ones(10), 0.3, rng),
     "make_moons": lambda rng: nc.make_moons(20, rng=rng),
     "make_circles": lambda rng: nc.make_circles(20, rng=rng),
@@ -268,15 +258,22 @@ def test_issue_message_names_what_was_given(thunk, name, given):
     assert "got None" not in str(exc), str(exc)
 
 
-def _train_with(model=None, loss=None, opt=None):
+def _train_with(model=None, loss=None, opt=None, rng=None):
+    """A train() call with one wrong object; the optimizer is built on the model's parameters
+    (when the model has any), so the only thing wrong is the object under test."""
     m = model if model is not None else _mlp()
+    if opt is None:
+        params = m.parameters() if isinstance(m, (nc.Sequential, nc.Layer)) else _mlp().parameters()
+        opt = nc.SGD(params, lr=0.1)
     return lambda: nc.train(
         m,
         loss if loss is not None else nc.MSELoss(),
-        opt if opt is not None else nc.SGD(_mlp().parameters(), lr=0.1),
+        opt,
         np.ones((8, 2)),
         np.ones((8, 1)),
         epochs=1,
+        batch_size=4,
+        rng=rng,
         progress=False,
     )
 
