@@ -125,7 +125,7 @@ def _binary_labels(target, m, where):
         )
     y = target.reshape(m)
     if not np.all((y == 0) | (y == 1)):  # NaN, 0.5 and 2 fail
-        bad = y[~((y == 0) | (y == 1))][0]
+        bad = y[~((y == 0) | (y == 1))][0].item()
         raise ValueError(f"{where}: expected binary target labels 0 or 1, got {bad!r}")
     return y.astype(np.int64)
 
