@@ -2670,6 +2670,50 @@ def run_all() -> list[Outcome]:
     return [o for e, a in pairs() for o in run_pair(e, a)]
 
 
+#: hypothesis settings of the generated cases (shared by the test module and ``--run``)
+MAX_EXAMPLES = 15
+
+
+def hypothesis_settings():
+    from hypothesis import HealthCheck, Phase, settings
+
+    return settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+def run_generated_pair(entry_: Entry, arg: Arg) -> list[Outcome]:
+    """The hypothesis-drawn cases of one argument (the same draws as ``test_generated``)."""
+    from hypothesis import given
+
+    if arg.strategy is None or entry_.available() is not None:
+        return []
+    if arg.optional and not supports(entry_, arg):
+        return []
+    seen: dict = {}
+
+    @hypothesis_settings()
+    @given(bad=arg.strategy)
+    def draw(bad):
+        key = (bad.label, _fingerprint(bad.value))
+        if key not in seen:
+            seen[key] = run_case(entry_, arg, bad)
+
+    draw()
+    return list(seen.values())
+
+
+def _fingerprint(value):
+    if isinstance(value, np.ndarray):
+        return (value.shape, value.dtype.str, value.tobytes()[:256])
+    return repr(value)
+
+
 def summary(outcomes) -> str:
     from collections import Counter, defaultdict
 
@@ -2702,7 +2746,17 @@ def main(argv=None):
     if "--count" in argv:
         print(count())
     if "--run" in argv:
-        print(summary(run_all()))
+        materialise_strategies()
+        enumerated = run_all()
+        generated = [o for e, a in pairs() for o in run_generated_pair(e, a)]
+        print("== enumerated cases")
+        print(summary(enumerated))
+        print("\n== hypothesis-drawn cases (distinct)")
+        print(summary(generated))
+        both = enumerated + generated
+        keys = {(o.entry, o.arg, o.label) for o in both if o.kind not in ("skip", "accepted")}
+        clear = {(o.entry, o.arg, o.label) for o in both if o.kind == "refused"}
+        print(f"\n== in all: {len(keys)} distinct bad inputs tried, {len(clear)} refused clearly")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from _bad_inputs import (
     CATALOGUE,
     Bad,
     call_quietly,
+    hypothesis_settings,
     judge,
     materialise_strategies,
     pairs,
@@ -31,7 +32,7 @@ from _bad_inputs import (
     run_pair,
     supports,
 )
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nbcore as nc
@@ -99,14 +100,7 @@ def test_generated(pair):
     entry, arg = pair
     _skip_if_missing(entry, arg)
 
-    @settings(
-        max_examples=15,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @hypothesis_settings()
     @given(bad=arg.strategy)
     def check(bad):
         outcome = run_case(entry, arg, bad)
