@@ -272,7 +272,7 @@ class RMSELoss(Loss):
             infinite = np.isinf(r)
             return np.where(infinite, np.sign(r), 0) / math.sqrt(r.size * infinite.sum())
         scale = r.size * J
-        if scale > np.finfo(r.dtype).max:  # N J beyond float32: divide in two steps
+        if scale > float(np.finfo(r.dtype).max):  # N J beyond float32: divide in two steps
             return r / J / r.size
         return r / scale
 
