@@ -119,9 +119,7 @@ def _column_stat(values, n, where, name):
     """A given mean or std as a finite float array of shape (n,) (also accepted: (1, n))."""
     arr = as_float_array(values, where, name)
     if arr.shape not in ((n,), (1, n)):
-        raise ValueError(
-            f"{where}: expected {name} of shape ({n},) like X's columns, got {arr.shape}"
-        )
+        raise ValueError(f"{where}: expected {name} of shape ({n},) (X's columns), got {arr.shape}")
     if not np.isfinite(arr).all():
         raise ValueError(f"{where}: expected finite {name}, got {arr.reshape(n).tolist()}")
     return arr.reshape(n)
