@@ -27,6 +27,7 @@ from nbcore.activations import (
 )
 from nbcore._random import manual_seed
 from nbcore.autograd import Value
+from nbcore.checkpoint import load, save
 from nbcore.clip import clip_grad_norm_, clip_grad_value_
 from nbcore.data import (
     load_digits,
@@ -41,6 +42,7 @@ from nbcore.data import (
 from nbcore.gradcheck import gradcheck, gradcheck_model, numerical_gradient
 from nbcore.layers import (
     GELU,
+    BatchNorm1d,
     Dense,
     Dropout,
     Identity,
@@ -48,6 +50,7 @@ from nbcore.layers import (
     LeakyReLU,
     Parameter,
     ReLU,
+    Residual,
     Sigmoid,
     Softmax,
     Softplus,
@@ -112,6 +115,10 @@ __all__ = [
     "standardize",
     "train_test_split",
     "GELU",
+    "BatchNorm1d",
+    "Residual",
+    "save",
+    "load",
     "Dense",
     "Dropout",
     "Identity",

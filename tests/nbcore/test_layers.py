@@ -61,8 +61,16 @@ def test_dense_init_std(init, std):
 
 def test_dense_init_zeros_and_default_seed():
     np.testing.assert_array_equal(nc.Dense(4, 3, init="zeros").W.data, 0.0)
-    # rng=None -> a fixed default seed: two layers built the same way are equal
-    np.testing.assert_array_equal(nc.Dense(4, 3).W.data, nc.Dense(4, 3).W.data)
+    # rng=None draws from nbcore's generator: two layers built one after the other differ,
+    # and manual_seed repeats them
+    nc.manual_seed(0)
+    a, b = nc.Dense(4, 3).W.data, nc.Dense(4, 3).W.data
+    assert not np.array_equal(a, b)
+    nc.manual_seed(0)
+    np.testing.assert_array_equal(nc.Dense(4, 3).W.data, a)
+    np.testing.assert_array_equal(nc.Dense(4, 3).W.data, b)
+    # an int seed is a fresh generator: the same int, the same weights
+    np.testing.assert_array_equal(nc.Dense(4, 3, rng=7).W.data, nc.Dense(4, 3, rng=7).W.data)
     a = nc.Dense(4, 3, rng=np.random.default_rng(7)).W.data
     b = nc.Dense(4, 3, rng=np.random.default_rng(7)).W.data
     c = nc.Dense(4, 3, rng=np.random.default_rng(8)).W.data

@@ -52,9 +52,15 @@ def test_mlp_structure():
     assert "Dense" in repr(model) and "0x" not in repr(model)
 
 
-def test_mlp_default_seed_repeats():
-    a, b = nc.MLP([2, 4, 1]), nc.MLP([2, 4, 1])
-    for p, q in zip(a.parameters(), b.parameters(), strict=True):
+def test_mlp_seeds():
+    nc.manual_seed(0)
+    a, b = nc.MLP([2, 4, 1]), nc.MLP([2, 4, 1])  # rng=None: one stream, so they differ
+    assert not np.array_equal(a[0].W.data, b[0].W.data)
+    nc.manual_seed(0)
+    for p, q in zip(a.parameters(), nc.MLP([2, 4, 1]).parameters(), strict=True):
+        np.testing.assert_array_equal(p.data, q.data)  # manual_seed repeats the program
+    c, d = nc.MLP([2, 4, 1], rng=3), nc.MLP([2, 4, 1], rng=3)  # an int seed repeats
+    for p, q in zip(c.parameters(), d.parameters(), strict=True):
         np.testing.assert_array_equal(p.data, q.data)
 
 
