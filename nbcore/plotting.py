@@ -14,6 +14,29 @@ COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 
+def crisp_inline_figures() -> bool:
+    """In a Jupyter kernel, make inline figures "retina" PNGs: drawn at twice their size.
+
+    Each PNG then carries its 1x ``width`` and ``height`` in the output's metadata, which the
+    HTML book writes as the ``<img>`` size: figures stay the same size on the page and are crisp
+    on 2x screens. Called when this module is imported (every chapter imports it in its first
+    code cell); returns whether it applied (False outside IPython or without matplotlib-inline).
+    """
+    try:
+        from IPython import get_ipython
+
+        if get_ipython() is None or "IPKernelApp" not in get_ipython().config:
+            return False
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return False
+    set_matplotlib_formats("retina")
+    return True
+
+
+crisp_inline_figures()
+
+
 def _ax(ax):
     import matplotlib.pyplot as plt
 

@@ -13,6 +13,9 @@
    target is an exercise label but whose content is plain text, which napoleon creates when a
    docstring type mentions a label (``answer : tuple, see ex-07-momentum``). Such references
    are marked explicit before sphinx-exercise looks at them, so it leaves them alone.
+4. Page weight: a page that shows no saved ipywidget view (the kernel-free controls use their
+   text/html view, see nbcore/widgets/_html.py) gets neither the notebook's saved widget state
+   nor the widget manager's scripts (about 5 MB), and every image of a page is loaded lazily.
 """
 
 from __future__ import annotations
@@ -40,6 +43,23 @@ def _dedup_inline_scripts(app, pagename, templatename, context, doctree):
         seen.add(key)
         kept.append(js)
     scripts[:] = kept
+
+
+def _light_widget_pages(app, pagename, templatename, context, doctree):
+    body = context.get("body") or ""
+    scripts = context.get("script_files")
+    if scripts and "application/vnd.jupyter.widget-view+json" not in body:
+
+        def widget_machinery(js):
+            attrs = getattr(js, "attributes", {}) or {}
+            filename = str(getattr(js, "filename", js) or "")
+            return attrs.get("type") == "application/vnd.jupyter.widget-state+json" or any(
+                filename.endswith(path) for path in app.config.nb_ipywidgets_js
+            )
+
+        scripts[:] = [js for js in scripts if not widget_machinery(js)]
+    if "<img " in body:
+        context["body"] = body.replace("<img ", '<img loading="lazy" ')
 
 
 def _timestamp(value: str) -> float:
@@ -104,5 +124,6 @@ class ProtectPlainTextExerciseRefs(SphinxPostTransform):
 def setup(app):
     app.add_post_transform(ProtectPlainTextExerciseRefs)
     app.connect("html-page-context", _dedup_inline_scripts, priority=900)
+    app.connect("html-page-context", _light_widget_pages, priority=901)
     app.connect("doctree-read", _record_saved_execution)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,9 +5,11 @@ callback never runs there, so a slider would move and nothing would happen. The 
 such a dead control. Every chapter widget is one of two kinds:
 
 1. **Kernel-free** (:func:`frame_scrubber`): every state the reader can choose is computed in
-   advance, drawn once, and stored as a PNG frame in an ``ipywidgets.Stack``. The slider is linked
-   to the stack *in the browser* (``jslink``), so moving it shows another frame in Jupyter and in
-   the static HTML page alike.
+   advance, drawn once for 2x screens, and stored as a PNG frame. The output carries two views of
+   the same frames: an ipywidgets one (a slider ``jslink``-ed to an ``ipywidgets.Stack``, for
+   Jupyter) and a ``text/html`` one (an ``<input type="range">`` over ``<img>`` frames, driven by
+   the book's own ``book/_assets/scrubber.js``, a few kB). The HTML book prefers the second
+   (``nb_mime_priority_overrides`` in ``_config.yml``), so its pages need no widget manager.
 2. **Live** (anything with several free controls, e.g. a training playground): it needs a kernel.
    Its cell carries the tags ``remove-output`` (the HTML book drops the dead control) and
    ``live-widget``; the next cell, tagged ``remove-input`` and ``widget-fallback``, calls
@@ -23,6 +25,7 @@ import base64
 import functools
 import html
 import io
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -38,8 +41,14 @@ __all__ = [
     "binder_url",
     "figure_to_png",
     "frame_scrubber",
+    "frames_control",
+    "kernel_free_html",
     "static_fallback",
 ]
+
+#: Frames of kernel-free controls are drawn at this many device pixels per CSS pixel (2x
+#: screens); the ``<img>`` gets the CSS size as explicit ``width``/``height``.
+FRAME_SCALE = 2
 
 
 def binder_url(notebook: str) -> str:
@@ -70,7 +79,7 @@ def binder_url(notebook: str) -> str:
     return f"{BINDER_HUB}/v2/gh/{REPOSITORY}/{BRANCH}?urlpath=lab/tree/book/{name}"
 
 
-def figure_to_png(fig: Any, *, dpi: int = 72, close: bool = True) -> bytes:
+def figure_to_png(fig: Any, *, dpi: int = 72, close: bool = True, colors: int = 0) -> bytes:
     """Render a matplotlib figure to PNG bytes (no timestamp metadata, so the bytes repeat).
 
     Parameters
@@ -81,6 +90,8 @@ def figure_to_png(fig: Any, *, dpi: int = 72, close: bool = True) -> bytes:
         Resolution. Frames of a scrubber are small: 72 dpi keeps a 5x3.5 inch frame near 20 kB.
     close : bool, default True
         Close the figure afterwards, so that Jupyter does not display it a second time.
+    colors : int, default 0
+        When positive, store the PNG with a palette of that many colours (``quantize_png``).
     """
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
@@ -93,7 +104,31 @@ def figure_to_png(fig: Any, *, dpi: int = 72, close: bool = True) -> bytes:
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     if close:
         plt.close(fig)
+    if colors:
+        return quantize_png(buf.getvalue(), colors)
     return buf.getvalue()
+
+
+def quantize_png(png: bytes, colors: int = 64) -> bytes:
+    """Re-encode PNG bytes with a palette of at most ``colors`` colours (no dithering).
+
+    Line drawings need few colours: a 64-colour palette PNG is about a third of the RGBA one,
+    which is what lets kernel-free frames be drawn at twice their displayed size.
+    """
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    small = image.quantize(colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    small.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """``(width, height)`` in pixels of PNG bytes (read from the IHDR chunk)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("png_size: expected PNG bytes")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def widget_box(children, describe):
@@ -117,7 +152,107 @@ def _widget_box_class():
         def __repr__(self) -> str:
             return self.describe()
 
+        def _repr_mimebundle_(self, **kwargs):
+            bundle = super()._repr_mimebundle_(**kwargs)
+            spec = getattr(self, "kernel_free", None)
+            if bundle is not None and spec is not None:
+                bundle["text/html"] = kernel_free_html(**spec())
+            return bundle
+
     return WidgetBox
+
+
+_PLAY_JS_HINT = "needs book/_assets/scrubber.js"
+
+
+def kernel_free_html(
+    frames: Sequence[bytes],
+    labels: Sequence[str],
+    description: str,
+    *,
+    start: int = 0,
+    readouts: Sequence[str] | None = None,
+    play_interval: int | None = None,
+    scale: float = FRAME_SCALE,
+    alt: str | None = None,
+    classes: Sequence[str] = (),
+) -> str:
+    """The HTML view of a kernel-free control: a labelled range input over ``<img>`` frames.
+
+    No widget manager is needed: ``book/_assets/scrubber.js`` (loaded by every page of the book)
+    shows the frame the range input points at, updates the visible value and the input's
+    ``aria-valuetext`` (e.g. ``"lr = 0.10"``), and drives the optional Play/Pause button. Without
+    that script the start frame is shown. Frames are drawn at ``scale`` device pixels per CSS
+    pixel; each ``<img>`` carries its CSS ``width`` and ``height``.
+
+    Parameters
+    ----------
+    frames : sequence of bytes
+        PNG frames, all drawn at ``scale`` times their CSS size.
+    labels : sequence of str
+        The value each frame shows (what the reader reads and hears), one per frame.
+    description : str
+        The control's label, e.g. ``"w"`` (plain text).
+    start : int
+        Index of the frame shown first.
+    readouts : sequence of str, optional
+        HTML shown above the frames, one per frame (e.g. chapter 5's step text).
+    play_interval : int, optional
+        With a value (milliseconds per frame), a Play/Pause button steps through the frames.
+    alt : str, optional
+        Alt text of the frames (default: "<description> = <label>").
+    classes : sequence of str
+        Extra CSS classes of the outer box.
+    """
+    if len(frames) != len(labels) or not frames:
+        raise ValueError("kernel_free_html: expected one label per frame")
+    if readouts is not None and len(readouts) != len(frames):
+        raise ValueError("kernel_free_html: expected one readout per frame")
+    if not 0 <= start < len(frames):
+        raise ValueError(f"kernel_free_html: start {start} out of range")
+    esc = html.escape
+    desc = esc(description)
+    n = len(frames)
+    valuetext = f"{description} = {labels[start]}"
+    box_classes = " ".join(["nbcore-kf", "nbcore-scrubber", "nbcore-kernel-free", *classes])
+    parts = [
+        f'<div class="{esc(box_classes)}" data-description="{desc}" '
+        f'data-labels="{esc(json.dumps(list(labels)))}"'
+        + (f' data-interval="{int(play_interval)}"' if play_interval else "")
+        + ">",
+        '<div class="nbcore-kf-controls">',
+        f'<label class="nbcore-kf-label"><span class="nbcore-kf-name">{desc}</span>'
+        f'<input type="range" class="nbcore-kf-range" min="0" max="{n - 1}" step="1" '
+        f'value="{start}" aria-valuetext="{esc(valuetext)}"></label>',
+        f'<output class="nbcore-kf-value" aria-hidden="true">{esc(labels[start])}</output>',
+    ]
+    if play_interval:
+        parts.append(
+            '<button type="button" class="nbcore-kf-play" data-state="paused" '
+            f'aria-label="Play" title="Play ({_PLAY_JS_HINT})" hidden>'
+            '<span class="nbcore-kf-icon" aria-hidden="true"></span>'
+            '<span class="nbcore-kf-play-text">Play</span></button>'
+        )
+    parts.append("</div>")
+    if readouts is not None:
+        parts.append('<div class="nbcore-kf-readouts" aria-live="polite">')
+        for i, r in enumerate(readouts):
+            hidden = "" if i == start else " hidden"
+            parts.append(f'<div class="nbcore-kf-readout"{hidden}>{r}</div>')
+        parts.append("</div>")
+    parts.append('<div class="nbcore-kf-frames">')
+    for i, (png, label) in enumerate(zip(frames, labels, strict=True)):
+        w, h = png_size(png)
+        cw, ch = round(w / scale), round(h / scale)
+        data = base64.b64encode(png).decode("ascii")
+        text = esc(alt if alt is not None else f"{description} = {label}")
+        hidden = "" if i == start else " hidden"
+        parts.append(
+            f'<img class="nbcore-kf-frame" src="data:image/png;base64,{data}" width="{cw}" '
+            f'height="{ch}" alt="{text}" decoding="async"{hidden}>'
+        )
+    parts.append("</div></div>")
+    return "".join(parts)
 
 
 def frame_scrubber(
@@ -151,16 +286,21 @@ def frame_scrubber(
     fmt : str, default "{}"
         Format of the slider labels, e.g. ``"{:.1f}"``.
     dpi : int, default 72
-        Frame resolution; frames are stored in the notebook, keep them small.
+        The figure's size on the page, in pixels per inch: frames are drawn at
+        ``FRAME_SCALE * dpi`` (crisp on 2x screens) as 64-colour palette PNGs and shown at
+        ``dpi``.
     readout : bool, default True
         Show the current label next to the slider.
     width : str, optional
-        CSS width of the frames (e.g. ``"420px"``); default: the PNG's own size.
+        CSS width of the frames in Jupyter (e.g. ``"420px"``); default: the figure's size at
+        ``dpi``, narrower on narrow screens.
 
     Returns
     -------
     ipywidgets.VBox
-        The slider above the frames. Display it as the last expression of a cell.
+        The slider above the frames. Display it as the last expression of a cell: the output
+        carries the ipywidgets view (Jupyter) and an HTML view (``kernel_free_html``, the
+        HTML book).
 
     Examples
     --------
@@ -173,8 +313,6 @@ def frame_scrubber(
     >>> frame_scrubber(render, [0.5, 1.0, 2.0], "w", fmt="{:.1f}")
     FrameScrubber(description='w', frames=3)
     """
-    import ipywidgets as widgets
-
     if not callable(render):
         raise TypeError(
             f"frame_scrubber: expected render to be callable, got {type(render).__name__}"
@@ -197,31 +335,91 @@ def frame_scrubber(
             raise ValueError(f"frame_scrubber: expected start to be one of values, got {start!r}")
         start_index = matches[0]
 
-    layout = widgets.Layout(width=width) if width else widgets.Layout()
-    frames = []
-    for v in values:
-        png = figure_to_png(render(v), dpi=dpi)
-        frames.append(widgets.Image(value=png, format="png", layout=layout))
     labels = [fmt.format(v) for v in values]
     if len(set(labels)) != len(labels):
         raise ValueError(f"frame_scrubber: fmt {fmt!r} makes equal labels: {labels}")
+    # Drawn at FRAME_SCALE x the size the figure has at `dpi`, shown at that size (2x screens).
+    pngs = [figure_to_png(render(v), dpi=dpi * FRAME_SCALE, colors=64) for v in values]
+    return frames_control(
+        pngs, labels, description, start=start_index, readout=readout, width=width
+    )
 
-    stack = widgets.Stack(frames, selected_index=start_index)
+
+def frames_control(
+    pngs: Sequence[bytes],
+    labels: Sequence[str],
+    description: str,
+    *,
+    start: int = 0,
+    readouts: Sequence[str] | None = None,
+    play_interval: int | None = None,
+    readout: bool = True,
+    width: str | None = None,
+    scale: float = FRAME_SCALE,
+    classes: Sequence[str] = (),
+    describe: Callable[[], str] | None = None,
+):
+    """A kernel-free control over ready PNG frames (what :func:`frame_scrubber` builds).
+
+    ``pngs`` are drawn at ``scale`` device pixels per CSS pixel. The result is an
+    ``ipywidgets.VBox`` (a ``SelectionSlider`` ``jslink``-ed to a ``Stack`` of images, plus a
+    ``Play`` button and a ``Stack`` of HTML readouts when asked) whose display also carries the
+    ``kernel_free_html`` view of the same frames, which the HTML book shows.
+    """
+    import ipywidgets as widgets
+
+    n = len(pngs)
+    frames = []
+    for png in pngs:
+        css_w = round(png_size(png)[0] / scale)
+        layout = widgets.Layout(width=width or f"min(100%, {css_w}px)")
+        frames.append(widgets.Image(value=png, format="png", layout=layout))
+    stack = widgets.Stack(frames, selected_index=start)
     slider = widgets.SelectionSlider(
-        options=list(zip(labels, range(len(values)), strict=True)),
-        value=start_index,
+        options=list(zip(labels, range(n), strict=True)),
+        value=start,
         description=description,
         readout=readout,
         continuous_update=True,
         layout=widgets.Layout(width="min(100%, 520px)"),
         style={"description_width": "initial"},
     )
-    # Linked in the browser: works with no kernel, in the saved HTML page too.
-    link = widgets.jslink((slider, "index"), (stack, "selected_index"))
-    n = len(values)
-    box = widget_box([slider, stack], lambda: f"FrameScrubber({description=!r}, frames={n})")
+    # Linked in the browser: works with no kernel.
+    links = [widgets.jslink((slider, "index"), (stack, "selected_index"))]
+    top = slider
+    readout_stack = None
+    if readouts is not None:
+        readout_stack = widgets.Stack([widgets.HTML(r) for r in readouts], selected_index=start)
+        readout_stack.add_class("nbcore-readout")
+        links.append(widgets.jslink((slider, "index"), (readout_stack, "selected_index")))
+    if play_interval:
+        play = widgets.Play(
+            value=start, min=0, max=n - 1, interval=play_interval, description="play"
+        )
+        play.add_class("nbcore-ctl-play")
+        links.append(widgets.jslink((play, "value"), (slider, "index")))
+        top = widgets.HBox([slider, play])
+    children = [top] + ([readout_stack] if readout_stack is not None else []) + [stack]
+    if describe is None:
+
+        def describe():
+            return f"FrameScrubber({description=!r}, frames={n})"
+
+    box = widget_box(children, describe)
     box.add_class("nbcore-scrubber")
-    box._nb_link = link  # keep a reference next to the widgets it links
+    for name in classes:
+        box.add_class(name)
+    box._nb_links = links  # keep references next to the widgets they link
+    box.kernel_free = lambda: {
+        "frames": [image.value for image in stack.children],
+        "labels": list(labels),
+        "description": description,
+        "start": slider.index,
+        "readouts": None if readout_stack is None else [h.value for h in readout_stack.children],
+        "play_interval": play_interval,
+        "scale": scale,
+        "classes": list(classes),
+    }
     return box
 
 
@@ -247,7 +445,8 @@ def static_fallback(
     what : str
         How the note names the widget.
     dpi : int, default 80
-        Resolution of the static figure.
+        Size of the figure on the page, in pixels per inch (drawn at ``FRAME_SCALE`` times that,
+        as a 128-colour palette PNG).
 
     Returns
     -------
@@ -257,11 +456,13 @@ def static_fallback(
     from IPython.display import HTML
 
     url = binder_url(notebook)
-    png = base64.b64encode(figure_to_png(fig, dpi=dpi)).decode("ascii")
+    raw = figure_to_png(fig, dpi=dpi * FRAME_SCALE, colors=128)  # crisp on 2x screens
+    w, h = (round(n / FRAME_SCALE) for n in png_size(raw))
+    png = base64.b64encode(raw).decode("ascii")
     alt = html.escape(f"{what}: static picture of its default state")
     return HTML(
         '<div class="nbcore-widget-fallback">'
-        f'<img src="data:image/png;base64,{png}" alt="{alt}"/>'
+        f'<img src="data:image/png;base64,{png}" width="{w}" height="{h}" alt="{alt}"/>'
         f'<p class="nbcore-fallback-note">{html.escape(what)} needs a running Python kernel. '
         "This is a picture of its default state. "
         f'<a class="nbcore-run-live" href="{html.escape(url)}" target="_blank" rel="noopener">'

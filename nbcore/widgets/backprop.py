@@ -22,7 +22,6 @@ from nbcore.layers import Dense, Sigmoid
 from nbcore.losses import BCELoss
 from nbcore.network import Sequential
 from nbcore.plotting import COLORS
-from nbcore.widgets._html import widget_box
 
 __all__ = ["RUNNING_EXAMPLE", "BackpropStepper", "backprop_stepper", "show_backprop_stepper"]
 
@@ -459,34 +458,22 @@ def backprop_stepper(stepper=None, *, start=0, dpi=80):
     a stack of readouts (class ``nbcore-readout``, text as :meth:`BackpropStepper.readout`), so
     it works in the static HTML book too. The outer box has class ``nbcore-kernel-free``.
     """
-    import ipywidgets as widgets
+    from nbcore.widgets._html import FRAME_SCALE, frames_control
 
     stepper = BackpropStepper() if stepper is None else stepper
     start = stepper._check_step(start)
-    frames = [widgets.Image(value=png, format="png") for png in _frames(stepper, dpi)]
-    readouts = [widgets.HTML(stepper.readout(k)) for k in range(stepper.n_steps + 1)]
-    image_stack = widgets.Stack(frames, selected_index=start)
-    readout_stack = widgets.Stack(readouts, selected_index=start)
-    readout_stack.add_class("nbcore-readout")
-    slider = widgets.IntSlider(
-        value=start, min=0, max=stepper.n_steps, description="step", continuous_update=True
-    )
-    slider.add_class("nbcore-ctl-step")
-    play = widgets.Play(value=start, min=0, max=stepper.n_steps, interval=1200, description="play")
-    play.add_class("nbcore-ctl-play")
-    links = [
-        widgets.jslink((play, "value"), (slider, "value")),
-        widgets.jslink((slider, "value"), (image_stack, "selected_index")),
-        widgets.jslink((slider, "value"), (readout_stack, "selected_index")),
-    ]
     n = stepper.n_steps + 1
-    box = widget_box(
-        [widgets.HBox([slider, play]), readout_stack, image_stack],
-        lambda: f"BackpropStepperWidget(frames={n})",
+    box = frames_control(
+        _frames(stepper, dpi * FRAME_SCALE),  # shown at `dpi`: crisp on 2x screens
+        [str(k) for k in range(n)],
+        "step",
+        start=start,
+        readouts=[stepper.readout(k) for k in range(n)],
+        play_interval=1200,
+        classes=("nbcore-kernel-free", "nbcore-backprop-frames"),
+        describe=lambda: f"BackpropStepperWidget(frames={n})",
     )
-    for name in ("nbcore-kernel-free", "nbcore-scrubber", "nbcore-backprop-frames"):
-        box.add_class(name)
-    box._nb_links = links  # keep references next to the widgets they link
+    box.children[0].children[0].add_class("nbcore-ctl-step")
     return box
 
 

@@ -499,28 +499,18 @@ def playground_scrubber(epochs=None, **config):
     **config
         The configuration (default :data:`DEFAULTS`).
     """
-    from matplotlib.figure import Figure
-
-    from nbcore.widgets._html import frame_scrubber
+    from nbcore.widgets._html import FRAME_SCALE, frames_control
 
     epochs = list(range(0, 101, 10)) if epochs is None else [int(e) for e in epochs]
     if epochs[0] < 0 or any(b <= a for a, b in zip(epochs[:-1], epochs[1:], strict=False)):
         raise ValueError(f"playground_scrubber: expected increasing epochs >= 0, got {epochs}")
     pg = Playground(**config)
-    pg.fig.set_dpi(72)
+    pg.fig.set_dpi(72 * FRAME_SCALE)  # shown at 72 dpi: crisp on 2x screens
     frames = []
     for epoch in epochs:
         pg.step(epoch - pg.epoch)
         frames.append(_palette_png(pg.fig))
-
-    # frame_scrubber builds the slider, the Stack and the browser-side link; it renders each
-    # value's figure itself, so give it a tiny placeholder and then put our frames in the Stack.
-    box = frame_scrubber(
-        lambda _: Figure(figsize=(0.2, 0.2)), epochs, "epoch", start=epochs[-1], fmt="{:d}"
-    )
-    for image, png in zip(box.children[1].children, frames, strict=True):
-        image.value = png
-    return box
+    return frames_control(frames, [str(e) for e in epochs], "epoch", start=len(epochs) - 1)
 
 
 def _palette_png(fig, colors=64):

@@ -553,8 +553,8 @@ def test_kernel_free_widget_structure():
     assert {"nbcore-kernel-free", "nbcore-backprop-frames"} <= set(box._dom_classes)
     controls, readouts, frames = box.children
     slider, play = controls.children
-    assert isinstance(slider, widgets.IntSlider) and "nbcore-ctl-step" in slider._dom_classes
-    assert (slider.min, slider.max, slider.value) == (0, 17, 0)
+    assert isinstance(slider, widgets.SelectionSlider) and "nbcore-ctl-step" in slider._dom_classes
+    assert (slider.index, len(slider.options), slider.options[0][0]) == (0, 18, "0")
     assert isinstance(play, widgets.Play)
     assert "nbcore-readout" in readouts._dom_classes
     s = BackpropStepper()
@@ -565,9 +565,14 @@ def test_kernel_free_widget_structure():
     assert len(set(pngs)) == 18  # every step looks different
     links = box._nb_links
     assert {(ln.source[1], ln.target[1]) for ln in links} == {
-        ("value", "value"),
-        ("value", "selected_index"),
+        ("value", "index"),
+        ("index", "selected_index"),
     }
+    # The HTML book's view: a range input, 18 frames, 18 readouts and a Play button.
+    page = box._repr_mimebundle_()["text/html"]
+    assert page.count('class="nbcore-kf-frame"') == 18
+    assert page.count('class="nbcore-kf-readout"') == 18
+    assert 'type="range"' in page and 'max="17"' in page and "nbcore-kf-play" in page
 
 
 def test_live_widget_controls_update_the_readout():

@@ -1,0 +1,253 @@
+"""Page weight and render time of the built book, in Chromium, served from 127.0.0.1.
+
+For the intro page and every chapter, each in a fresh browser context (empty cache) at
+1280 x 900 px, this records the bytes transferred (the sum of Chromium's encoded data lengths),
+the number of requests, and the time from navigation until the page shows its math and its first
+figure with the CPU throttled 4x (CDP ``Emulation.setCPUThrottlingRate``). "Shows" means: MathJax
+has typeset every formula, the first image of the article has loaded, and every kernel-free
+control (``.nbcore-scrubber``, ``.nbcore-kernel-free``) displays a loaded image. Nothing leaves the
+machine: every host but 127.0.0.1 is unresolvable.
+
+Budget (issue 18): a chapter transfers at most 1.5 MB more than the intro page and renders within
+6 s with 4x throttling. The byte budget is deterministic and is a test
+(``tests/book/test_weight.py``, which uses :func:`measure` from this file); the time is measured
+here only and shown on the book's Benchmarks page.
+
+    python benchmarks/pages.py [--html _build/html] [--runs 3] [--out benchmarks/page_results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+THROTTLE = 4
+#: Budgets of issue 18.
+EXTRA_BYTES_BUDGET = 1_500_000
+RENDER_SECONDS_BUDGET = 6.0
+
+# True once the page shows its math and its first figure (see the module docstring).
+READY_JS = """() => {
+  if (document.readyState === 'loading') return false;  // the whole document is parsed
+  const mj = window.MathJax;
+  const maths = document.querySelectorAll('.math');
+  if (maths.length) {
+    if (!mj || !mj.startup || !mj.startup.document) return false;
+    for (const m of maths) if (!m.querySelector('mjx-container')) return false;
+  }
+  const loaded = img => img.complete && img.naturalWidth > 0;
+  const first = document.querySelector('article img');
+  if (first && !loaded(first)) {
+    if (first.loading === 'lazy') first.loading = 'eager';
+    return false;
+  }
+  // Saved ipywidgets are rendered by script after load: wait for every view.
+  const views = document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]').length;
+  if (document.querySelectorAll('.cell_output .jupyter-widgets').length < views) return false;
+  for (const box of document.querySelectorAll('.nbcore-scrubber, .nbcore-kernel-free')) {
+    const shown = Array.from(box.querySelectorAll('img')).filter(i => i.offsetParent !== null);
+    shown.forEach(i => { if (i.loading === 'lazy') i.loading = 'eager'; });
+    if (!shown.length || !shown.every(loaded)) return false;
+  }
+  return true;
+}"""
+
+
+def toc_pages() -> list[str]:
+    """The intro page and the chapters (toc pages that are notebooks), in toc order."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry and (ROOT / f"{entry['file']}.ipynb").exists():
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return pages
+
+
+class Server:
+    """``python -m http.server`` on a free 127.0.0.1 port, as a context manager."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+
+    def __enter__(self) -> str:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)],
+            cwd=self.directory,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.base + "/", timeout=1).close()
+                return self.base
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("http.server did not start")
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def measure(browser, url: str, *, throttle: float | None = None, timeout_s: float = 90) -> dict:
+    """Load ``url`` in a fresh context (empty cache) and measure it.
+
+    Returns ``{"bytes", "requests", "render_s", "by_type"}``: bytes transferred (encoded data
+    lengths, headers included, as Chromium counts them), requests made (``data:`` URLs are not
+    requests), the seconds from navigation start until :data:`READY_JS` holds (with the CPU
+    throttled ``throttle`` times when given), and bytes per resource type. The count stops once
+    the page is ready and the network has been idle for 0.5 s.
+    """
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    if throttle:
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    sizes: dict[str, float] = {}
+    types: dict[str, str] = {}
+    pending: set[str] = set()
+
+    def on_request(e):
+        if e["request"]["url"].startswith(("http:", "https:")):
+            types[e["requestId"]] = e.get("type", "Other")
+            pending.add(e["requestId"])
+
+    def on_done(e):
+        if e["requestId"] in types:
+            sizes[e["requestId"]] = e.get("encodedDataLength", 0)
+            pending.discard(e["requestId"])
+
+    def on_failed(e):
+        pending.discard(e["requestId"])
+
+    cdp.on("Network.requestWillBeSent", on_request)
+    cdp.on("Network.loadingFinished", on_done)
+    cdp.on("Network.loadingFailed", on_failed)
+    try:
+        page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+        page.wait_for_function(READY_JS, polling=50, timeout=timeout_s * 1000)
+        render_s = page.evaluate("() => performance.now()") / 1000
+        if throttle:
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+        quiet_since = time.monotonic()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+            if pending:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since > 0.5:
+                break
+        by_type: dict[str, int] = {}
+        for rid, n in sizes.items():
+            by_type[types[rid]] = by_type.get(types[rid], 0) + int(n)
+        return {
+            "bytes": int(sum(sizes.values())),
+            "requests": len(types),
+            "render_s": round(render_s, 3),
+            "by_type": dict(sorted(by_type.items())),
+        }
+    finally:
+        context.close()
+
+
+def launch(pw):
+    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def run(html: Path, runs: int, only: list[str] | None = None) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    pages = [p for p in toc_pages() if not only or p in only]
+    results: dict[str, dict] = {}
+    with Server(html) as base, sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            for name in pages:
+                url = f"{base}/{name}.html"
+                weight = measure(browser, url)
+                times = [measure(browser, url, throttle=THROTTLE)["render_s"] for _ in range(runs)]
+                results[name] = {
+                    "bytes": weight["bytes"],
+                    "requests": weight["requests"],
+                    "by_type": weight["by_type"],
+                    "render_s_throttled": round(statistics.median(times), 2),
+                    "render_s_runs": times,
+                }
+                r = results[name]
+                print(
+                    f"{name:24s} {r['bytes'] / 1e6:6.2f} MB {r['requests']:3d} requests  "
+                    f"render (x{THROTTLE} CPU) {r['render_s_throttled']:5.2f} s  {times}",
+                    flush=True,
+                )
+        finally:
+            browser.close()
+    return {
+        "machine": {
+            "cpu_count": __import__("os").cpu_count(),
+            "machine": platform.machine(),
+            "browser": "Chromium (Debian), headless",
+        },
+        "viewport": VIEWPORT,
+        "cpu_throttling": THROTTLE,
+        "runs": runs,
+        "pages": results,
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--html", default=str(ROOT / "_build" / "html"))
+    parser.add_argument("--runs", type=int, default=3, help="throttled loads per page (median)")
+    parser.add_argument("--out", default=str(HERE / "page_results.json"))
+    parser.add_argument("--pages", nargs="*", help="only these pages (e.g. book/01_neuron)")
+    args = parser.parse_args(argv)
+    html = Path(args.html)
+    if not (html / "index.html").exists():
+        print(f"pages: {html} holds no built book (run `make book` first)", file=sys.stderr)
+        return 1
+    results = run(html, args.runs, args.pages)
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
