@@ -217,6 +217,21 @@ def call_quietly(call, kwargs):
             return None, exc
 
 
+def _has_nan(result, depth=0) -> bool:
+    """Whether a result (array, number, Value, tuple of them) holds a NaN."""
+    if depth > 2:
+        return False
+    if isinstance(result, np.ndarray):
+        return result.dtype.kind in "fc" and bool(np.isnan(result).any())
+    if isinstance(result, (float, np.floating)):
+        return result != result
+    if isinstance(result, nc.Value):
+        return result.data != result.data
+    if isinstance(result, (tuple, list)):
+        return any(_has_nan(r, depth + 1) for r in result)
+    return False
+
+
 def supports(entry: Entry, arg: Arg) -> bool:
     """Whether the callable takes this (optional) argument: the valid call with it succeeds
     without a TypeError about the keyword."""
@@ -240,9 +255,16 @@ def repro(entry: Entry, arg_name: str, label: str) -> str:
 def run_case(entry: Entry, arg: Arg, bad: Bad) -> Outcome:
     """Build a valid call, replace ``arg`` by ``bad``, call, judge."""
     call, kwargs = entry.build()
-    kwargs[arg.name] = _copy(bad.value)
-    _, exc = call_quietly(call, kwargs)
+    value = kwargs[arg.name] = _copy(bad.value)
+    numeric = isinstance(value, np.ndarray) and value.dtype.kind in "fiub"
+    before = np.array(value, copy=True) if numeric else None
+    result, exc = call_quietly(call, kwargs)
     kind, detail = judge(exc, entry.names + arg.names, bad.refuse, entry.patterns, arg.os_ok)
+    if kind == "accepted" and numeric:
+        if not np.array_equal(before, value, equal_nan=before.dtype.kind == "f"):
+            kind, detail = "mutated", "changed the caller's array in place"
+        elif np.all(np.isfinite(before)) and _has_nan(result):
+            kind, detail = "nan-result", "returned NaN for an input without NaN or inf"
     return Outcome(
         entry.name,
         entry.module,
@@ -313,13 +335,18 @@ def _shape_label(shape):
     return f"rand{shape}" if len(shape) != 1 else f"rand({shape[0]},)"
 
 
-def array_family(valid, label, shape_ok, *, nan=True, inf=False, ints=None, edge_shapes=False):
+def array_family(
+    valid, label, shape_ok, *, nan=True, inf=False, ints=None, edge_shapes=False, big=False
+):
     """Bad (and edge) arrays around a valid array ``valid`` (labelled ``label``).
 
     ``shape_ok(shape)``: whether a shape is acceptable; every other shape of ``SHAPES`` is a bad
     value (filled like ``valid``). ``nan``/``inf``: whether NaN/inf must be refused (True) or may
     be accepted (False). ``ints``: for label arrays, the number of classes (filled with labels).
     ``edge_shapes``: also try the acceptable shapes as edge values (empty arrays, 0-d, ...).
+    ``big``: also try the valid values scaled by 1e300 (edge values: a finite answer or inf,
+    never NaN or a warning). Every family also has the valid values in unusual layouts (read-only,
+    Fortran order, a reversed view, big-endian, ``np.matrix``) as edge values.
     """
     out = []
     valid = np.asarray(valid)
@@ -407,6 +434,11 @@ def array_family(valid, label, shape_ok, *, nan=True, inf=False, ints=None, edge
                 out.append(Bad(f"{label} with {vl} at its {where} entry", value, refuse))
         for v, vl, refuse in ((np.nan, "nan", nan), (np.inf, "inf", inf)):
             out.append(Bad(f"np.full({valid.shape}, {vl})", np.full(valid.shape, v), refuse))
+    out += _layouts(valid, label)
+    if big and valid.dtype.kind == "f" and valid.size:
+        out.append(Bad(f"{label} * 1e300", valid * 1e300, refuse=False))
+        out.append(Bad(f"np.full({valid.shape}, -1e300)", np.full(valid.shape, -1e300), False))
+        out.append(Bad(f"{label} * 1e4", valid * 1e4, refuse=False))
     out += RAGGED
     out += [b for b in WRONG_TYPES]
     out.append(Bad("nc.Dense(2, 2, rng=0)  # a layer", nc.Dense(2, 2, rng=0)))
@@ -418,6 +450,27 @@ class _Numbers(list):
     """A list of Bad numbers that remembers its valid interval (for :func:`number_strategy`)."""
 
     interval = None
+
+
+def _layouts(valid, label):
+    """The valid array in unusual memory layouts: all edge values (same numbers)."""
+    out = []
+    ro = valid.copy()
+    ro.flags.writeable = False
+    out.append(Bad(f"{label} (read-only)", ro, refuse=False))
+    if valid.ndim >= 1:
+        out.append(Bad(f"np.asfortranarray({label})", np.asfortranarray(valid), refuse=False))
+        rev = valid[::-1].copy()[::-1]  # the same values through a negative stride
+        out.append(Bad(f"{label}[::-1].copy()[::-1]  # a negative-stride view", rev, False))
+    if valid.dtype.kind in "fiu" and valid.dtype.itemsize > 1:
+        swapped = valid.astype(valid.dtype.newbyteorder(">"))
+        out.append(Bad(f"{label}.astype('>{valid.dtype.kind}{valid.dtype.itemsize}')", swapped,
+                       refuse=False))  # fmt: skip
+    if valid.ndim == 2:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PendingDeprecationWarning)  # np.matrix is deprecated
+            out.append(Bad(f"np.matrix({label})", np.matrix(valid), refuse=False))
+    return out
 
 
 def number_family(
@@ -756,7 +809,7 @@ ELEMENTWISE = [
 
 def _z_arg(valid=Z22, label="Z22", nan=True):
     a = Arg("z", valid, label, [])
-    a.bad = array_family(valid, label, _any_shape, nan=nan, inf=False, edge_shapes=True)
+    a.bad = array_family(valid, label, _any_shape, nan=nan, inf=False, edge_shapes=True, big=True)
     a.bad += [
         Bad("np.array(np.inf)", np.array(np.inf), refuse=False),
         Bad("-np.inf", -np.inf, refuse=False),
@@ -1498,7 +1551,14 @@ def _pred_family(kind, pred, plabel):
         shape_ok = _LOGIT_SHAPE
     else:
         shape_ok = _same(pred.shape)
-    out = array_family(pred, plabel, shape_ok, nan=True, inf=kind in ("probs", "logprobs"))
+    out = array_family(
+        pred,
+        plabel,
+        shape_ok,
+        nan=True,
+        inf=kind in ("probs", "logprobs"),
+        big=kind in ("regression", "logits", "binlogits"),
+    )
     if kind == "probs":
         out += [
             Bad("P41 * 2", P41 * 2),

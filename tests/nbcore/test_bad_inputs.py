@@ -614,3 +614,55 @@ def test_bad_value_with_hypothesis_strategy_drawn_from_catalogue():
         assert run_case(entry, arg, bad).ok
 
     check()
+
+
+# ----------------------------------------------------------------------------- the judge itself
+def _fake(behaviour):
+    def f(x):
+        if behaviour == "silent":
+            return 1.0
+        if behaviour == "attribute":
+            return x.nonexistent
+        if behaviour == "bare":
+            raise ValueError("operands could not be broadcast together with shapes (4,2) (3,)")
+        if behaviour == "clear":
+            raise ValueError("fake: expected x of shape (m, 2), got (3,)")
+        if behaviour == "no-name":
+            raise ValueError("expected x of shape (m, 2), got (3,)")
+        if behaviour == "warning":
+            return np.log(np.zeros(1) - 1)
+        if behaviour == "mutate":
+            x[...] = 0
+            return x
+        if behaviour == "nan":
+            return np.full(2, np.nan)
+        if behaviour == "axis":
+            raise np.exceptions.AxisError(5, 2)
+        raise AssertionError(behaviour)
+
+    return f
+
+
+@pytest.mark.parametrize(
+    "behaviour, refuse, kind",
+    [
+        ("silent", True, "silent"),
+        ("silent", False, "accepted"),
+        ("attribute", True, "wrong-exception"),
+        ("bare", True, "bare"),
+        ("clear", True, "refused"),
+        ("no-name", True, "message"),
+        ("warning", False, "warning"),
+        ("mutate", False, "mutated"),
+        ("nan", False, "nan-result"),
+        ("axis", True, "wrong-exception"),
+    ],
+)
+def test_the_judge_catches_each_kind(behaviour, refuse, kind):
+    """The runner tells a clear refusal from every failure kind (a test of the test)."""
+    from _bad_inputs import Arg, Entry
+
+    fake = Entry("fake", "fake", (r"\bfake\b",), lambda: (_fake(behaviour), {"x": None}), [], "")
+    arg = Arg("x", None, "x", [])
+    outcome = run_case(fake, arg, Bad("np.ones(3)", np.ones(3), refuse=refuse))
+    assert outcome.kind == kind, outcome.describe()
