@@ -337,9 +337,14 @@ def _bce(p, y):
     return -(y * _clamped_log(p) + (1 - y) * _clamped_log(1 - p))
 
 
+#: PyTorch's clamp of p (1 - p) in BCELoss's gradient: 1e-12, which it holds as a float32
+#: (9.99999996e-13); the same number here gives the same gradient to the last bit.
+_BCE_EPS = float(np.float32(1e-12))
+
+
 def _bce_grad(p, y, n=1):
     """d bce / dp = (p - y) / max(p (1 - p), 1e-12), PyTorch's clamp; divided by n."""
-    return (p - y) / (np.maximum(p * (1 - p), p.dtype.type(1e-12)) * n)
+    return (p - y) / (np.maximum(p * (1 - p), p.dtype.type(_BCE_EPS)) * n)
 
 
 class BCELoss(Loss):

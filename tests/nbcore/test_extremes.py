@@ -346,7 +346,7 @@ def ref_bce(p, y):
 
 def ref_bce_grad(p, y):
     p, y = LD(p), LD(y)
-    return (p - y) / max(p * (1 - p), LD(1e-12))
+    return (p - y) / max(p * (1 - p), LD(float(np.float32(1e-12))))  # PyTorch's clamp
 
 
 def probabilities(dtype):
