@@ -1225,6 +1225,21 @@ entry(
 )
 
 
+def _seq_mismatch():
+    model = nc.Sequential(nc.Dense(3, 2, rng=0), nc.ReLU(), nc.Dense(3, 2, rng=1))
+    return (lambda X: model.forward(X)), {"X": X43.copy()}
+
+
+entry(
+    "Sequential (mismatched widths).forward",
+    "network",
+    [r"Dense\.forward", r"Sequential(\.forward)?"],
+    _seq_mismatch,
+    [Arg("X", X43, "X43", [Bad("X43  # layer 2 expects 3 inputs, gets 2", X43.copy())])],
+    "nc.Sequential(nc.Dense(3, 2), nc.ReLU(), nc.Dense(3, 2)).forward({X})",
+)
+
+
 def _residual_ctor():
     return (lambda inner: nc.Residual(inner)), {"inner": nc.Dense(3, 3, rng=0)}
 
@@ -2221,7 +2236,12 @@ entry(
         _trx,
         _try,
         Arg("epochs", 2, "2", number_family(2, "2", lo=1, integer=True, extra=[Bad("None", None)])),
-        Arg("batch_size", None, "None", number_family(4, "4", lo=1, integer=True)),
+        Arg(
+            "batch_size",
+            None,
+            "None",
+            number_family(4, "4", lo=1, integer=True, extra=[Bad("100", 100, refuse=False)]),
+        ),
         Arg("rng", 0, "0", rng_family()),
         Arg("validation", None, "None", _VAL, names=_TNAMES),
         Arg("progress", False, "False", [Bad("'yes'", "yes", refuse=False)]),
@@ -2481,7 +2501,8 @@ entry(
                     Bad("3", 3, refuse=False),  # a count of test samples, as in scikit-learn
                     Bad("1.0", 1.0),
                     Bad("10", 10),
-                    Bad("0.01", 0.01),
+                    Bad("0.01", 0.01, refuse=False),  # one test sample (ceil), as scikit-learn
+                    Bad("0.99  # no training sample left", 0.99),
                 ],
             ),
         ),
@@ -2542,7 +2563,7 @@ _N_SAMPLES = lambda v: number_family(  # noqa: E731
     repr(v),
     lo=1,
     integer=True,
-    extra=[Bad("None", None)],
+    extra=[Bad("None", None), Bad("1", 1, refuse=False), Bad("2", 2, refuse=False)],
 )
 _NOISE = lambda v: number_family(v, repr(v), lo=0, inf=True)  # noqa: E731
 _DATASETS = {
