@@ -1,10 +1,12 @@
 """Activation functions: values, derivatives (gradcheck), kinks, extreme inputs, properties."""
 
+import math
+import re
 from functools import partial
 
 import numpy as np
 import pytest
-from _nbcore_util import assert_grad_ok, away_from_zero, strict
+from _nbcore_util import assert_grad_ok, assert_message, away_from_zero, strict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -317,3 +319,176 @@ def test_logsumexp_bounds(z):
     m = z.max(axis=-1)
     assert np.all(lse >= m - 1e-9 * np.abs(m))
     assert np.all(lse <= m + np.log(z.shape[-1]) + 1e-9 * (1 + np.abs(m)))
+
+
+# ---------------------------------------------------------------- GELU: PyTorch's two forms
+def _exact_gelu(v):
+    return v * 0.5 * math.erfc(-v / math.sqrt(2))
+
+
+def test_gelu_default_is_the_exact_erf_form():
+    z = np.array([-6.0, -2.0, -0.75, 0.0, 0.5, 1.0, 3.0])
+    exact = np.array([_exact_gelu(v) for v in z])
+    # rtol: z / sqrt(2) rounds differently here; erfc's slope turns that into ~z^2 ulps
+    np.testing.assert_allclose(nc.gelu(z), exact, rtol=1e-13, atol=1e-300)
+    np.testing.assert_allclose(nc.gelu(z, approximate="none"), exact, rtol=1e-13, atol=1e-300)
+    assert nc.gelu(1.0) == pytest.approx(0.8413447460685429, rel=1e-15)  # Phi(1)
+    # the tanh form is the old one, up to 5e-4 away
+    tanh_form = 0.5 * z * (1 + np.tanh(math.sqrt(2 / math.pi) * (z + 0.044715 * z**3)))
+    np.testing.assert_allclose(nc.gelu(z, approximate="tanh"), tanh_form, rtol=1e-14)
+    assert 1e-4 < np.max(np.abs(nc.gelu(z) - tanh_form)) < 5e-4
+
+
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_gelu_grad_gradcheck_both_forms(approximate, rng):
+    z = rng.normal(scale=2.5, size=(4, 5))
+    C = rng.normal(size=z.shape)
+    analytic = C * nc.gelu_grad(z, approximate=approximate)
+    assert_grad_ok(lambda: float(np.sum(nc.gelu(z, approximate=approximate) * C)), z, analytic)
+
+
+def test_gelu_grad_exact_formula():
+    z = np.linspace(-8, 8, 33)
+    phi = np.exp(-(z**2) / 2) / math.sqrt(2 * math.pi)
+    Phi = np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in z])
+    np.testing.assert_allclose(nc.gelu_grad(z), Phi + z * phi, rtol=1e-14, atol=1e-300)
+
+
+@pytest.mark.parametrize("bad", ["exact", "Tanh", "", None, True, 0, ["tanh"], np.array("none")])
+def test_gelu_refuses_other_forms(bad):
+    for call, name in (
+        (lambda: nc.gelu(np.zeros(2), approximate=bad), "gelu"),
+        (lambda: nc.gelu_grad(np.zeros(2), approximate=bad), "gelu_grad"),
+        (lambda: nc.GELU(approximate=bad), "GELU"),
+    ):
+        with pytest.raises(ValueError) as excinfo:
+            call()
+        assert_message(excinfo, rf"^{name}\b", r"expected approximate='none' or 'tanh'", "got")
+
+
+def test_gelu_layer_forms_and_repr(rng):
+    Z = rng.normal(size=(3, 4))
+    for form in ("none", "tanh"):
+        layer = nc.GELU(approximate=form)
+        assert repr(layer) == f"GELU(approximate='{form}')"
+        np.testing.assert_array_equal(layer.forward(Z), nc.gelu(Z, approximate=form))
+        dA = rng.normal(size=Z.shape)
+        np.testing.assert_allclose(layer.backward(dA), dA * nc.gelu_grad(Z, approximate=form))
+    assert nc.GELU().approximate == "none"
+    assert nc.gelu(np.float32([1.0])).dtype == np.float32
+
+
+# ---------------------------------------------------------------- softmax family: axis, empty, 0-d
+SOFTMAX_FAMILY = {"softmax": nc.softmax, "log_softmax": nc.log_softmax, "logsumexp": nc.logsumexp}
+
+
+@pytest.mark.parametrize("name", list(SOFTMAX_FAMILY))
+@pytest.mark.parametrize("shape", [(3, 0), (0,), (0, 3)], ids=str)
+def test_softmax_family_refuses_empty_input(name, shape):
+    with strict(), pytest.raises(ValueError) as excinfo:
+        SOFTMAX_FAMILY[name](np.zeros(shape))
+    assert_message(excinfo, rf"^{name}:", "expected a non-empty", re.escape(str(shape)))
+
+
+@pytest.mark.parametrize("name", list(SOFTMAX_FAMILY))
+@pytest.mark.parametrize(
+    "axis, exc, given",
+    [
+        (5, ValueError, "5"),
+        (-3, ValueError, "-3"),
+        ("a", TypeError, "'a'"),
+        (1.5, TypeError, "1.5"),
+        ([0, 1], TypeError, r"\[0, 1\]"),
+        (True, TypeError, "True"),
+        (None, TypeError, "None"),
+    ],
+    ids=str,
+)
+def test_softmax_family_refuses_bad_axis(name, axis, exc, given):
+    with strict(), pytest.raises(exc) as excinfo:
+        SOFTMAX_FAMILY[name](np.zeros((3, 2)), axis=axis)
+    assert_message(excinfo, rf"^{name}:", "expected axis", f"got {given}")
+
+
+def test_softmax_layer_refuses_bad_axis_and_empty_input():
+    with pytest.raises(ValueError, match=r"(?i)softmax.*expected.*axis.*5"):
+        nc.Softmax(axis=5).forward(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"(?i)softmax.*non-empty"):
+        nc.Softmax().forward(np.zeros((3, 0)))
+
+
+def test_softmax_family_of_a_0d_input():
+    with strict():
+        for v in (np.inf, -np.inf, 3.0):
+            assert nc.softmax(np.array(v)) == 1.0
+            assert nc.log_softmax(np.array(v)) == 0.0
+            assert nc.logsumexp(np.array(v)) == v
+        assert nc.softmax(np.array(2.0), axis=0) == 1.0
+    with pytest.raises(ValueError, match="softmax: expected axis in"):
+        nc.softmax(np.array(2.0), axis=1)
+    assert nc.softmax(np.array(2.0)).shape == ()
+
+
+def test_softmax_axis_may_be_a_numpy_integer(rng):
+    z = rng.normal(size=(3, 4))
+    np.testing.assert_array_equal(nc.softmax(z, axis=np.int64(0)), nc.softmax(z, axis=0))
+
+
+# ---------------------------------------------------------------- leaky ReLU's slope
+def test_leaky_relu_alpha_zero_at_minus_infinity():
+    z = np.array([-np.inf, -1.0, 0.0, 2.0])
+    with strict():
+        np.testing.assert_array_equal(nc.leaky_relu(z, alpha=0), [0, 0, 0, 2])
+        np.testing.assert_array_equal(nc.leaky_relu_grad(z, alpha=0), [0, 0, 0, 1])
+        np.testing.assert_array_equal(nc.LeakyReLU(0).forward(z[None]), [[0, 0, 0, 2]])
+
+
+@pytest.mark.parametrize(
+    "alpha, exc", [(np.inf, ValueError), (-0.1, ValueError), ("0.1", TypeError)]
+)
+def test_leaky_relu_refuses_bad_alpha(alpha, exc):
+    for f in (nc.leaky_relu, nc.leaky_relu_grad):
+        with pytest.raises(exc) as excinfo:
+            f(np.zeros(2), alpha=alpha)
+        assert_message(excinfo, rf"^{f.__name__}:", "expected", "alpha", "got")
+
+
+# ---------------------------------------------------------------- bad inputs, every function
+ALL_FUNCTIONS = {
+    **{name: f for name, f in FUNCTIONS_F32.items()},
+    "softplus": nc.softplus,
+    "softplus_grad": nc.softplus_grad,
+    "gelu": nc.gelu,
+    "gelu_grad": nc.gelu_grad,
+}
+BAD_Z = {
+    "bool": (np.array([True, False]), TypeError, "dtype bool"),
+    "float16": (np.zeros(3, dtype=np.float16), TypeError, "dtype float16"),
+    "complex": (np.zeros(3, dtype=complex), TypeError, "complex"),
+    "object": (np.array([1.0, None]), TypeError, "object"),
+    "str": (np.array(["1", "2"]), TypeError, "<U1"),
+    "a string": ("abc", TypeError, "abc|<U3"),
+    "None": (None, TypeError, "None"),
+    "a dict": ({"z": 1}, TypeError, "object|dict"),
+    "ragged": ([[1.0, 2.0], [3.0]], TypeError, r"\[\[1\.0, 2\.0\], \[3\.0\]\]"),
+    "NaN": (np.array([0.0, np.nan]), ValueError, "1 NaN"),
+    "empty": (np.zeros((0, 3)), ValueError, r"non-empty.*\(0, 3\)"),
+}
+
+
+@pytest.mark.parametrize("bad", list(BAD_Z))
+@pytest.mark.parametrize("name", list(ALL_FUNCTIONS))
+def test_every_function_refuses_bad_input(name, bad):
+    z, exc, given = BAD_Z[bad]
+    with strict(), pytest.raises(exc) as excinfo:
+        ALL_FUNCTIONS[name](z)
+    assert_message(excinfo, rf"^{name}:", "expected", "got", given)
+
+
+@pytest.mark.parametrize("name", list(ALL_FUNCTIONS))
+def test_every_function_returns_a_new_array(name, rng):
+    z = rng.normal(size=(3, 4))
+    out = ALL_FUNCTIONS[name](z)
+    assert out is not z and not np.shares_memory(out, z)
+    assert nc.sigmoid(np.array(0.5)).shape == ()  # 0-d in, NumPy scalar out
+    assert ALL_FUNCTIONS[name]([[1, 2], [3, 4]]).dtype == np.float64  # integers are fine
