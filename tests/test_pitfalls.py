@@ -72,6 +72,9 @@ ANCHORS = [
     "pitfall-local-minima",
     "pitfall-sparse-connectivity",
     "pitfall-julia-code",
+    "pitfall-batchnorm-eval",
+    "pitfall-scheduler-per-batch",
+    "pitfall-adamw",
 ]
 
 
@@ -1123,6 +1126,55 @@ def test_losses_refuse_mismatched_shapes():
 # --------------------------------------------------------------------------------------------
 # The pitfalls page itself
 # --------------------------------------------------------------------------------------------
+
+
+# 32. Batch norm at test time uses the running statistics
+def test_batchnorm_eval_uses_running_stats():
+    rng = np.random.default_rng(0)
+    bn = nc.BatchNorm1d(3)
+    bn.gamma.data[...], bn.beta.data[...] = [1.0, 2.0, 0.5], [0.0, -1.0, 3.0]
+    model = nc.Sequential(nc.Dense(2, 3, rng=rng), bn)
+    X = rng.normal(size=(64, 2)) * 3 + 1
+    for _ in range(20):
+        model(X[rng.permutation(64)[:16]])
+    model.eval()
+    Z = model[0](X[:5])
+    expected = bn.gamma.data * (Z - bn.running_mean) / np.sqrt(bn.running_var + bn.eps)
+    assert np.allclose(model(X[:5]), expected + bn.beta.data, rtol=1e-12)
+    assert np.allclose(model(X[:1]), model(X[:5])[:1], rtol=1e-12)  # one sample works alone
+    model.train()
+    Zb = model[0](X[:5])
+    by_batch = (Zb - Zb.mean(0)) / np.sqrt(Zb.var(0) + bn.eps)  # the biased batch variance
+    assert np.allclose(model(X[:5]), bn.gamma.data * by_batch + bn.beta.data, rtol=1e-10)
+
+
+# 33. A scheduler written in epochs is stepped once per epoch
+def test_scheduler_steps_per_epoch():
+    opt = nc.SGD([nc.Parameter(np.zeros(1))], lr=0.1)
+    sched = nc.lr_scheduler.CosineAnnealingLR(opt, T_max=10)
+    lrs = []
+    for _ in range(10):
+        lrs.append(opt.lr)
+        sched.step()
+    assert lrs[0] == 0.1 and np.isclose(lrs[5], 0.05) and lrs[-1] > 0
+    assert np.isclose(opt.lr, 0.0, atol=1e-15)  # after 10 steps: the end of the schedule
+    sched.step()
+    assert opt.lr > 0  # stepped past T_max the cosine climbs again (as PyTorch's)
+
+
+# 34. Adam's weight_decay is L2, not weight decay: use AdamW
+def test_adam_weight_decay_is_not_adamw():
+    def one_step(cls, wd, g):
+        p = nc.Parameter(np.array([1.0]))
+        p.grad[...] = g
+        cls([p], lr=0.1, weight_decay=wd).step()
+        return p.data[0]
+
+    assert np.isclose(one_step(nc.Adam, 0.1, 10.0), one_step(nc.Adam, 0.0, 10.0), rtol=1e-9)
+    assert np.isclose(one_step(nc.AdamW, 0.1, 10.0), 0.89)
+    assert np.isclose(one_step(nc.AdamW, 0.1, 0.0), 0.99)  # decays with no gradient at all
+    sgd_l2, sgd_decay = one_step(nc.SGD, 0.1, 10.0), 1 * (1 - 0.1 * 0.1) - 0.1 * 10
+    assert np.isclose(sgd_l2, sgd_decay)  # for SGD the two are the same
 
 
 def _pitfalls_text():
