@@ -8,33 +8,28 @@ import pytest
 import nbcore as nc
 import nbcore.training as training
 
-LAYERS = [
-    lambda: nc.Dense(3, 4, rng=np.random.default_rng(1)),
-    nc.ReLU,
-    nc.Sigmoid,
-    nc.Tanh,
-    nc.LeakyReLU,
-    nc.Softplus,
-    nc.GELU,
-    nc.Identity,
-    nc.Softmax,
-]
+LAYERS = {
+    "Dense": lambda dtype: nc.Dense(3, 4, rng=1, dtype=dtype),
+    "ReLU": lambda dtype: nc.ReLU(),
+    "Sigmoid": lambda dtype: nc.Sigmoid(),
+    "Tanh": lambda dtype: nc.Tanh(),
+    "LeakyReLU": lambda dtype: nc.LeakyReLU(),
+    "Softplus": lambda dtype: nc.Softplus(),
+    "GELU": lambda dtype: nc.GELU(),
+    "Identity": lambda dtype: nc.Identity(),
+    "Softmax": lambda dtype: nc.Softmax(),
+    "Dropout": lambda dtype: nc.Dropout(0.4, rng=2),  # the same seed: the same masks
+    "BatchNorm1d": lambda dtype: nc.BatchNorm1d(3, dtype=dtype),
+    "Residual": lambda dtype: nc.Residual(nc.Dense(3, 3, rng=1, dtype=dtype), nc.Tanh()),
+}
 
 
-@pytest.mark.parametrize("make", LAYERS)
+@pytest.mark.parametrize("name", list(LAYERS))
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_unchecked_layer_methods_equal_the_checked_ones(make, dtype):
+def test_unchecked_layer_methods_equal_the_checked_ones(name, dtype):
     rng = np.random.default_rng(0)
     X = rng.standard_normal((5, 3)).astype(dtype)
-    checked, lean = make(), make()
-    if isinstance(checked, nc.Dense):
-        checked.W.data, checked.b.data = checked.W.data.astype(dtype), checked.b.data.astype(dtype)
-        lean.W.data, lean.b.data = checked.W.data.copy(), checked.b.data.copy()
-        checked.W.grad, checked.b.grad = (
-            np.zeros_like(checked.W.data),
-            np.zeros_like(checked.b.data),
-        )
-        lean.W.grad, lean.b.grad = np.zeros_like(lean.W.data), np.zeros_like(lean.b.data)
+    checked, lean = LAYERS[name](dtype), LAYERS[name](dtype)
     A1, A2 = checked.forward(X), lean._forward(X)
     assert A1.dtype == A2.dtype == dtype
     np.testing.assert_array_equal(A1, A2)
@@ -42,6 +37,8 @@ def test_unchecked_layer_methods_equal_the_checked_ones(make, dtype):
     np.testing.assert_array_equal(checked.backward(dA), lean._backward(dA))
     for p, q in zip(checked.parameters(), lean.parameters(), strict=True):
         np.testing.assert_array_equal(p.grad, q.grad)
+    for (key, a), b in zip(checked.state_dict().items(), lean.state_dict().values(), strict=True):
+        np.testing.assert_array_equal(a, b, err_msg=key)  # BatchNorm1d's running statistics
 
 
 def _cases():
@@ -88,6 +85,73 @@ def test_lean_epochs_give_the_same_numbers_as_checked_ones(case, dtype):
     for p, q in zip(m1.parameters(), m2.parameters(), strict=True):
         assert p.data.dtype == dtype
         np.testing.assert_array_equal(p.data, q.data)
+
+
+def _train_deep(lean, dtype):
+    X, y = nc.make_moons(64, noise=0.1, rng=0)
+    model = nc.Sequential(
+        nc.Dense(2, 6, rng=1, dtype=dtype),
+        nc.BatchNorm1d(6, dtype=dtype),
+        nc.ReLU(),
+        nc.Residual(nc.Dense(6, 6, rng=2, dtype=dtype), nc.Tanh(), nc.BatchNorm1d(6, dtype=dtype)),
+        nc.Dropout(0.2, rng=3),
+        nc.Dense(6, 1, rng=4, dtype=dtype),
+    )
+    opt = nc.Adam(model.parameters(), lr=0.01)
+    original = training._lean_ok
+    if not lean:
+        training._lean_ok = lambda *args: False
+    try:
+        history = nc.train(
+            model,
+            nc.BCEWithLogitsLoss(),
+            opt,
+            X.astype(dtype),
+            y[:, None].astype(dtype),
+            epochs=4,
+            batch_size=16,
+            rng=np.random.default_rng(5),
+            progress=False,
+        )
+    finally:
+        training._lean_ok = original
+    return model, history
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_lean_epochs_with_batchnorm_residual_and_dropout(dtype):
+    m1, h1 = _train_deep(True, dtype)
+    m2, h2 = _train_deep(False, dtype)
+    assert h1.loss == h2.loss
+    for (key, a), b in zip(m1.state_dict().items(), m2.state_dict().values(), strict=True):
+        assert a.dtype == dtype
+        np.testing.assert_array_equal(a, b, err_msg=key)
+
+
+def test_first_epoch_skips_the_input_gradient_but_backward_returns_it(monkeypatch):
+    # train() never needs dL/dX; the public backward always returns it
+    model = nc.MLP([2, 3, 1], rng=0)
+    X = np.ones((4, 2))
+    calls = []
+    original = nc.Dense._backward
+
+    def spy(self, dZ):
+        calls.append(self)
+        return original(self, dZ)
+
+    monkeypatch.setattr(nc.Dense, "_backward", spy)
+    nc.train(
+        model,
+        nc.MSELoss(),
+        nc.SGD(model.parameters(), lr=0.1),
+        X,
+        np.ones((4, 1)),
+        epochs=2,
+        progress=False,
+    )
+    assert model[0] not in calls  # the first layer only added its gradients
+    model.forward(X)
+    assert model.backward(np.ones((4, 1))).shape == (4, 2)
 
 
 def test_lean_path_is_used_only_when_nothing_needs_converting():
