@@ -29,6 +29,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import inspect
 import os
 import re
 import sys
@@ -467,8 +468,13 @@ def _layouts(valid, label):
         out.append(Bad(f"{label}[::-1].copy()[::-1]  # a negative-stride view", rev, False))
     if valid.dtype.kind in "fiu" and valid.dtype.itemsize > 1:
         swapped = valid.astype(valid.dtype.newbyteorder(">"))
-        out.append(Bad(f"{label}.astype('>{valid.dtype.kind}{valid.dtype.itemsize}')", swapped,
-                       refuse=False))  # fmt: skip
+        out.append(
+            Bad(
+                f"{label}.astype('>{valid.dtype.kind}{valid.dtype.itemsize}')",
+                swapped,
+                refuse=False,
+            )
+        )
     if valid.ndim == 2:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PendingDeprecationWarning)  # np.matrix is deprecated
@@ -1754,22 +1760,35 @@ def _opt_states():
         out.append(Bad(label, d, refuse))
 
     g = "['param_groups'][0]"
-    variant(f"state_dict() with {g}['params'] = [0, 1, 2]", lambda d: d["param_groups"][0]
-            .__setitem__("params", [0, 1, 2]))  # fmt: skip
-    variant("state_dict() with two param_groups",
-            lambda d: d["param_groups"].append(copy.deepcopy(d["param_groups"][0])))  # fmt: skip
+    variant(
+        f"state_dict() with {g}['params'] = [0, 1, 2]",
+        lambda d: d["param_groups"][0].__setitem__("params", [0, 1, 2]),
+    )
+    variant(
+        "state_dict() with two param_groups",
+        lambda d: d["param_groups"].append(copy.deepcopy(d["param_groups"][0])),
+    )
     variant("state_dict() with no param_groups", lambda d: d.pop("param_groups"))
     variant("state_dict() with no state", lambda d: d.pop("state"))
-    variant(f"state_dict() with {g}['lr'] = -1", lambda d: d["param_groups"][0]
-            .__setitem__("lr", -1))  # fmt: skip
-    variant(f"state_dict() with {g}['lr'] = '0.1'", lambda d: d["param_groups"][0]
-            .__setitem__("lr", "0.1"))  # fmt: skip
-    variant(f"state_dict() with {g}['betas'] = (1.0, 0.5)", lambda d: d["param_groups"][0]
-            .__setitem__("betas", (1.0, 0.5)))  # fmt: skip
-    variant(f"state_dict() with {g}['eps'] = float('nan')", lambda d: d["param_groups"][0]
-            .__setitem__("eps", float("nan")))  # fmt: skip
-    variant("state_dict() with state[9] (no parameter 9)",
-            lambda d: d["state"].__setitem__(9, copy.deepcopy(d["state"][0])))  # fmt: skip
+    variant(
+        f"state_dict() with {g}['lr'] = -1", lambda d: d["param_groups"][0].__setitem__("lr", -1)
+    )
+    variant(
+        f"state_dict() with {g}['lr'] = '0.1'",
+        lambda d: d["param_groups"][0].__setitem__("lr", "0.1"),
+    )
+    variant(
+        f"state_dict() with {g}['betas'] = (1.0, 0.5)",
+        lambda d: d["param_groups"][0].__setitem__("betas", (1.0, 0.5)),
+    )
+    variant(
+        f"state_dict() with {g}['eps'] = float('nan')",
+        lambda d: d["param_groups"][0].__setitem__("eps", float("nan")),
+    )
+    variant(
+        "state_dict() with state[9] (no parameter 9)",
+        lambda d: d["state"].__setitem__(9, copy.deepcopy(d["state"][0])),
+    )
 
     def wrong_shape(d):
         key = next(k for k, v in d["state"][0].items() if np.ndim(v) >= 1)
@@ -1879,8 +1898,13 @@ CATALOGUE[-1].build = _sched_load_markers
 
 
 # ---- what a reader assigns by hand: p.grad = ..., p.data = ..., layer.W = ...
-_PNAMES = (r"\bParameter\b", r"SGD(\.step)?", r"Optimizer\.step", r"Dense\.forward",
-           r"(MLP|Sequential)\.forward")  # fmt: skip
+_PNAMES = (
+    r"\bParameter\b",
+    r"SGD(\.step)?",
+    r"Optimizer\.step",
+    r"Dense\.forward",
+    r"(MLP|Sequential)\.forward",
+)
 
 
 def _assigned(what):
@@ -2309,7 +2333,7 @@ _VAL = [
     Bad("5", 5),
     Bad("(None, None)", (None, None)),
     Bad("{'X': X_TR}", {"X": X_TR}),
-    Bad("(X_TR with nan, Y_TR)", (np.where(X_TR > 1, np.nan, X_TR), Y_TR)),
+    Bad("(X_TR with nan, Y_TR)", (np.where(X_TR > 0, np.nan, X_TR), Y_TR)),
     Bad("[X_TR, Y_TR]", [X_TR, Y_TR], refuse=False),
 ]
 entry(
@@ -2978,6 +3002,134 @@ for _cls, (_make, _which) in _FRESH.items():
     )
 
 
+# ----------------------------------------------------------------------------- exercise checkers
+
+
+def _raiser(exc):
+    def f(*args, **kwargs):
+        raise exc
+
+    return f
+
+
+def _filler(*args, **kwargs):
+    for a in args:
+        if isinstance(a, np.ndarray) and a.flags.writeable:
+            a.fill(7.0)  # a reader's function that overwrites its input
+    return 0.0
+
+
+#: Garbage answers (and garbage functions, for checkers that take the reader's function).
+GARBAGE = [
+    ("None", None),
+    ("'abc'", "abc"),
+    ("''", ""),
+    ("[]", []),
+    ("{}", {}),
+    ("object()", object()),
+    ("float('nan')", float("nan")),
+    ("float('inf')", float("inf")),
+    ("-1e300", -1e300),
+    ("10**400", 10**400),
+    ("1j", 1j),
+    ("True", True),
+    ("-0.0", -0.0),
+    ("np.array([])", np.array([])),
+    ("np.array(['a'])", np.array(["a"])),
+    ("np.ones((3, 3))", np.ones((3, 3))),
+    ("np.full(2, np.nan)", np.full(2, np.nan)),
+    ("[[1, 2], [3]]", [[1, 2], [3]]),
+    ("(x for x in [1])", "__generator__"),
+    ("nc.Dense  # a class", nc.Dense),
+    ("nc.Dense(2, 2, rng=0)", nc.Dense(2, 2, rng=0)),
+    ("np.float32(0.5)", np.float32(0.5)),
+    ("lambda: None", lambda: None),
+    ("lambda *a: None", lambda *a: None),
+    ("lambda *a: 'x'", lambda *a: "x"),
+    ("lambda *a: np.nan", lambda *a: np.nan),
+    ("lambda *a: np.ones(7)", lambda *a: np.ones(7)),
+    ("lambda *a: 1 / 0", _raiser(ZeroDivisionError)),
+    ("lambda *a: raise ValueError", _raiser(ValueError("reader's bug"))),
+    ("lambda *a: raise RecursionError", _raiser(RecursionError())),
+    ("lambda *a: (fills its array input with 7)", _filler),
+    ("lambda *a, **k: {'a': 1}", lambda *a, **k: {"a": 1}),
+]
+
+
+def exercise_checkers():
+    """Every ``check_*`` of ``nbcore.exercises``, with the names of its required parameters."""
+    import nbcore.exercises as ex
+
+    out = []
+    for name in sorted(dir(ex)):
+        if name.startswith("check_") and callable(getattr(ex, name)):
+            fn = getattr(ex, name)
+            params = [
+                p.name
+                for p in inspect.signature(fn).parameters.values()
+                if p.default is inspect.Parameter.empty
+                and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
+            out.append((name, fn, params))
+    return out
+
+
+def _exercise_constants():
+    """Snapshot of the exercises' module-level arrays and numbers (a checker must not let a
+    reader's function change them)."""
+    import nbcore.exercises as ex
+
+    return {
+        k: np.array(v, copy=True)
+        for k, v in vars(ex).items()
+        if k.isupper() and isinstance(v, (np.ndarray, int, float, list, tuple))
+    }
+
+
+def run_checker(name, fn, params, label, value) -> Outcome:
+    """One garbage answer for every required parameter: a ``Feedback`` must come back."""
+    from nbcore.exercises import Feedback
+
+    before = _exercise_constants()
+    args = [
+        (x for x in [1]) if (isinstance(value, str) and value == "__generator__") else _copy(value)
+        for _ in params
+    ]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = fn(*args)
+        except Exception as exc:  # noqa: BLE001
+            kind, detail = "raised", f"{type(exc).__name__}: {str(exc)[:200]}"
+        else:
+            if not isinstance(result, Feedback):
+                kind, detail = "not-feedback", f"returned {type(result).__name__}"
+            elif result and value is not None:
+                kind, detail = "graded-correct", "garbage passed as correct: " + str(result)[:100]
+            else:
+                kind, detail = "refused", ""
+    after = _exercise_constants()
+    changed = [k for k in before if not np.array_equal(before[k], after[k], equal_nan=True)]
+    if changed:
+        kind, detail = "mutated", f"the reader's function changed {changed}"
+    runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    if kind == "refused" and runtime:
+        kind, detail = "warning", f"RuntimeWarning: {runtime[0].message}"
+    return Outcome(
+        name,
+        "exercises",
+        ",".join(params),
+        label,
+        "refused" if kind == "refused" else kind,
+        detail,
+        f"nc.exercises.{name}(" + ", ".join(label for _ in params) + ")",
+    )
+
+
+def run_exercises() -> list[Outcome]:
+    return [run_checker(n, f, p, lab, v) for n, f, p in exercise_checkers() for lab, v in GARBAGE]
+
+
 # ----------------------------------------------------------------------------- running
 
 
@@ -3103,7 +3255,10 @@ def main(argv=None):
         print(summary(enumerated))
         print("\n== hypothesis-drawn cases (distinct)")
         print(summary(generated))
-        both = enumerated + generated
+        exercises = run_exercises()
+        print("\n== exercise checkers with garbage answers")
+        print(summary(exercises))
+        both = enumerated + generated + exercises
         keys = {(o.entry, o.arg, o.label) for o in both if o.kind not in ("skip", "accepted")}
         clear = {(o.entry, o.arg, o.label) for o in both if o.kind == "refused"}
         print(f"\n== in all: {len(keys)} distinct bad inputs tried, {len(clear)} refused clearly")

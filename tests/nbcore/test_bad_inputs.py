@@ -22,13 +22,16 @@ import numpy as np
 import pytest
 from _bad_inputs import (
     CATALOGUE,
+    GARBAGE,
     Bad,
     call_quietly,
+    exercise_checkers,
     hypothesis_settings,
     judge,
     materialise_strategies,
     pairs,
     run_case,
+    run_checker,
     run_pair,
     supports,
 )
@@ -109,6 +112,16 @@ def test_generated(pair):
         assert outcome.ok, outcome.describe()
 
     check()
+
+
+@pytest.mark.parametrize("checker", exercise_checkers(), ids=lambda c: c[0])
+def test_exercise_checkers_take_garbage_politely(checker):
+    """Every exercise checker answers garbage (None, strings, 10**400, ragged lists, a reader's
+    function that raises, returns a string or overwrites its input) with a polite ``wrong``
+    Feedback: never an exception, never "correct", never a changed module constant."""
+    name, fn, params = checker
+    failures = [o for lab, v in GARBAGE if not (o := run_checker(name, fn, params, lab, v)).ok]
+    assert not failures, "\n".join(o.describe() for o in failures)
 
 
 # ----------------------------------------------------------------------------- issue 22, verbatim
