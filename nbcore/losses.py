@@ -138,7 +138,9 @@ def _labels(target, m, k, where):
 
 
 def _ndim(target, where):
-    """np.ndim(target), refusing what NumPy cannot make an array of (ragged lists)."""
+    """np.ndim(target), refusing None and what NumPy cannot make an array of (ragged lists)."""
+    if target is None:
+        raise TypeError(f"{where}: expected target as an array of numbers, got None")
     try:
         return np.ndim(target)
     except (TypeError, ValueError) as err:

@@ -4,7 +4,7 @@ import copy
 
 import numpy as np
 import pytest
-from _nbcore_util import assert_grad_ok, away_from_zero, strict
+from _nbcore_util import assert_grad_ok, assert_message, away_from_zero, strict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -377,3 +377,214 @@ def test_losses_keep_float32(name, target_dtype, rng):
     assert g.shape == pred.shape
     loss64(pred32.astype(np.float64), target)
     np.testing.assert_allclose(g, loss64.backward(), rtol=1e-4, atol=1e-6)
+
+
+# ---------------------------------------------------------------- FocalLoss = torchvision's formula
+def test_focal_soft_target_matches_torchvision_formula():
+    """p = 0.7, y = 0.3, alpha = 0.25, gamma = 2: p_t = 0.42, alpha_t = 0.6,
+    BCE = -(0.3 ln 0.7 + 0.7 ln 0.3) = 0.9497..., loss = 0.6 * 0.58^2 * BCE = 0.1917."""
+    bce = -(0.3 * np.log(0.7) + 0.7 * np.log(0.3))
+    value = nc.FocalLoss()(np.array([[0.7]]), np.array([[0.3]]))
+    assert value == pytest.approx(0.6 * 0.58**2 * bce, rel=1e-14)
+    assert round(value, 4) == 0.1917
+
+
+def test_focal_with_no_alpha_and_gamma_zero_is_bce_for_soft_targets(rng):
+    p = rng.uniform(0.05, 0.95, (6, 2))
+    y = rng.uniform(0, 1, (6, 2))
+    focal, bce = nc.FocalLoss(alpha=None, gamma=0.0), nc.BCELoss()
+    assert focal(p, y) == pytest.approx(bce(p, y), rel=1e-14)
+    np.testing.assert_allclose(focal.backward(), bce.backward(), rtol=1e-14)
+    # with a number alpha it is BCE weighted by alpha_t, not BCE
+    a = nc.FocalLoss(alpha=0.25, gamma=0.0)(p, y)
+    alpha_t = 0.25 * y + 0.75 * (1 - y)
+    ref = np.mean(alpha_t * -(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    assert a == pytest.approx(ref, rel=1e-14) and a != pytest.approx(bce(p, y), rel=1e-3)
+
+
+@pytest.mark.parametrize("alpha, gamma", [(0.25, 2.0), (None, 0.5), (0.6, 1.0)])
+def test_focal_soft_target_gradcheck(alpha, gamma, rng):
+    p = rng.uniform(0.05, 0.95, (5, 2))
+    y = rng.uniform(0, 1, (5, 2))
+    loss = nc.FocalLoss(alpha=alpha, gamma=gamma)
+    loss(p, y)
+    assert_grad_ok(lambda: loss.forward(p, y), p, loss.backward())
+
+
+# ---------------------------------------------------------------- backward: a fresh array
+ALL_LOSSES = ELEMENTWISE + CLASSWISE
+
+
+@pytest.mark.parametrize("name", ALL_LOSSES)
+def test_backward_returns_a_fresh_array(name, rng):
+    k = 3 if name in CLASSWISE else 2
+    loss, pred, target, _ = make_case(name, 4, k, rng)
+    loss(pred, target)
+    g = loss.backward()
+    saved = g.copy()
+    g[...] = 123.0  # the reader edits the result ...
+    again = loss.backward()
+    np.testing.assert_array_equal(again, saved)  # ... and the loss is not affected
+    assert again is not g and not np.shares_memory(again, g)
+    assert not np.shares_memory(again, pred) and not np.shares_memory(again, np.asarray(target))
+
+
+@pytest.mark.parametrize("name", ALL_LOSSES)
+def test_backward_after_a_failed_forward_raises(name, rng):
+    k = 3 if name in CLASSWISE else 2
+    loss, pred, target, _ = make_case(name, 4, k, rng)
+    with pytest.raises(ValueError, match=r"backward.*expected"):
+        loss.backward()  # before any forward
+    loss(pred, target)
+    loss.backward()
+    with pytest.raises((ValueError, TypeError)):
+        loss(pred[:2], target)  # wrong shape: refused
+    with pytest.raises(ValueError, match=rf"{type(loss).__name__}\.backward.*expected"):
+        loss.backward()  # no stale gradient from the batch before
+
+
+# ---------------------------------------------------------------- targets and casts
+@pytest.mark.parametrize("cls", ["CrossEntropyLoss", "NLLLoss"])
+@pytest.mark.parametrize(
+    "labels, given",
+    [
+        ([0.0, 1e20], r"values from 0 to 1e\+20"),
+        ([0.0, -1.0], "values from -1 to 0"),
+        ([0.0, np.nan], "1 NaN"),
+        ([0.0, np.inf], "values from 0 to inf"),
+        ([0.5, 1.0], "not whole numbers, such as 0.5"),
+        ([0.0, 3.0], "values from 0 to 3"),
+    ],
+    ids=str,
+)
+def test_float_labels_checked_before_the_cast(cls, labels, given):
+    pred = nc.log_softmax(np.zeros((2, 3)))
+    with strict(), pytest.raises(ValueError) as excinfo:
+        getattr(nc, cls)()(pred, np.array(labels))
+    assert_message(excinfo, rf"^{cls}\.forward:", "expected target as integer class labels", given)
+
+
+def test_whole_float_labels_are_accepted(rng):
+    Z = rng.normal(size=(3, 4))
+    y = np.array([0, 3, 1])
+    assert nc.cross_entropy(Z, y.astype(float)) == nc.cross_entropy(Z, y)
+    assert nc.nll_loss(nc.log_softmax(Z), y.astype(np.float32)) == nc.nll_loss(nc.log_softmax(Z), y)
+
+
+@pytest.mark.parametrize(
+    "name", ["MSELoss", "MAELoss", "HuberLoss", "RMSELoss", "BCEWithLogitsLoss"]
+)
+def test_float64_target_beyond_float32_is_refused_not_cast_to_inf(name):
+    pred = np.zeros((2, 1), dtype=np.float32)
+    target = np.array([[1e300], [0.0]])
+    with strict(), pytest.raises(ValueError) as excinfo:
+        getattr(nc, name)()(pred, target)
+    if name == "BCEWithLogitsLoss":  # its target must lie in [0, 1]: that check comes first
+        assert_message(excinfo, rf"^{name}\.forward:", r"target in \[0, 1\]", "1e\\+300")
+    else:
+        assert_message(excinfo, rf"^{name}\.forward:", "float32", "1e\\+300")
+
+
+def test_float64_target_cast_to_float32_when_it_fits():
+    loss = nc.MSELoss()
+    assert loss(np.zeros((1, 2), dtype=np.float32), np.array([[np.inf, 3e38]])) == np.inf
+    assert loss.backward().dtype == np.float32
+
+
+@pytest.mark.parametrize("cls", ["CrossEntropyLoss", "NLLLoss"])
+def test_ragged_target_is_refused_clearly(cls):
+    with pytest.raises(TypeError) as excinfo:
+        getattr(nc, cls)()(nc.log_softmax(np.zeros((2, 3))), [[1.0, 2.0], [3.0]])
+    assert_message(excinfo, rf"^{cls}\.forward:", "expected target", "got")
+
+
+def test_nll_refuses_infinite_log_probabilities():
+    with pytest.raises(ValueError, match=r"NLLLoss\.forward: expected pred .* finite.*got 1"):
+        nc.NLLLoss()(np.array([[0.0, -np.inf]]), np.array([0]))
+
+
+# ---------------------------------------------------------------- bad inputs, every loss
+def _loss_and_valid(name):
+    rng = np.random.default_rng(0)
+    k = 3 if name in CLASSWISE else 2
+    return make_case(name, 4, k, rng)[:3]
+
+
+BAD_PRED = {
+    "bool": (lambda p: p > 0, TypeError, "dtype bool"),
+    "float16": (lambda p: p.astype(np.float16), TypeError, "dtype float16"),
+    "complex": (lambda p: p.astype(complex), TypeError, "complex"),
+    "object": (lambda p: p.astype(object), TypeError, "object"),
+    "str": (lambda p: p.astype(str), TypeError, "<U"),
+    "None": (lambda p: None, TypeError, "None"),
+    "NaN": (
+        lambda p: np.where(np.arange(p.size).reshape(p.shape) == 0, np.nan, p),
+        ValueError,
+        "NaN",
+    ),
+    "empty": (lambda p: p[:0], ValueError, r"non-empty|\(0, "),
+    "one sample as 1-D": (lambda p: p[0], ValueError, r"\(\d,\)"),
+    "transposed": (lambda p: p.T.copy(), ValueError, r"\(\d, \d\)"),
+}
+
+
+@pytest.mark.parametrize("bad", list(BAD_PRED))
+@pytest.mark.parametrize("name", ALL_LOSSES)
+def test_every_loss_refuses_bad_pred(name, bad):
+    loss, pred, target = _loss_and_valid(name)
+    make_bad, exc, given = BAD_PRED[bad]
+    value = make_bad(pred)
+    if bad == "transposed" and np.shape(value) == np.shape(pred):
+        pytest.skip("a square pred: transposing it keeps its shape")
+    with strict(), pytest.raises(exc) as excinfo:
+        loss(value, target)
+    assert_message(excinfo, rf"^{type(loss).__name__}\.forward:", "expected", "got", given)
+
+
+BAD_TARGET = {
+    "complex": (lambda t: np.asarray(t).astype(complex), TypeError, "complex"),
+    "str": (lambda t: np.asarray(t).astype(str), TypeError, "<U"),
+    "None": (lambda t: None, TypeError, "None"),
+    "NaN": (lambda t: np.full(np.shape(t), np.nan), (ValueError, TypeError), "NaN|float64"),
+    "wrong shape": (lambda t: np.asarray(t)[:2], ValueError, r"\(2"),
+}
+
+
+@pytest.mark.parametrize("bad", list(BAD_TARGET))
+@pytest.mark.parametrize("name", ALL_LOSSES)
+def test_every_loss_refuses_bad_target(name, bad):
+    loss, pred, target = _loss_and_valid(name)
+    make_bad, exc, given = BAD_TARGET[bad]
+    with strict(), pytest.raises(exc) as excinfo:
+        loss(pred, make_bad(target))
+    assert_message(excinfo, rf"^{type(loss).__name__}\.forward:", "expected", "got", given)
+
+
+@pytest.mark.parametrize(
+    "make, exc, pattern",
+    [
+        (lambda: nc.HuberLoss(delta=np.inf), ValueError, r"HuberLoss: expected a finite delta"),
+        (lambda: nc.HuberLoss(delta=0), ValueError, r"HuberLoss: expected delta > 0, got 0"),
+        (lambda: nc.HuberLoss(delta="1"), TypeError, r"HuberLoss: expected delta .*got '1'"),
+        (lambda: nc.FocalLoss(gamma=np.inf), ValueError, r"FocalLoss: expected a finite gamma"),
+        (lambda: nc.FocalLoss(gamma=-1), ValueError, r"FocalLoss: expected gamma >= 0, got -1"),
+        (lambda: nc.FocalLoss(alpha=1.5), ValueError, r"FocalLoss: expected alpha in \[0, 1\]"),
+        (lambda: nc.FocalLoss(alpha=True), TypeError, r"FocalLoss: expected alpha .*got True"),
+    ],
+    ids=str,
+)
+def test_bad_hyper_parameters_refused(make, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        make()
+
+
+def test_lean_forward_equals_checked_forward(rng):
+    """``_forward`` (what ``train`` calls after its first epoch) gives the same numbers."""
+    for name in ALL_LOSSES:
+        k = 3 if name in CLASSWISE else 2
+        loss, pred, target, _ = make_case(name, 5, k, rng)
+        checked = loss.forward(pred, target)
+        g = loss.backward()
+        target = np.asarray(target)
+        assert loss._forward(pred, target) == checked
+        np.testing.assert_array_equal(loss.backward(), g)
