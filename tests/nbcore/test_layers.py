@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from _nbcore_util import assert_grad_ok, away_from_zero
+from _nbcore_util import assert_grad_ok, assert_message, away_from_zero
 
 import nbcore as nc
 
@@ -259,3 +259,223 @@ def test_dense_default_dtype_is_float64():
     layer = nc.Dense(3, 2)
     assert layer.W.data.dtype == np.float64
     assert layer.b.data.dtype == np.float64
+
+
+# ---------------------------------------------------------------- randomness
+def test_dropout_layers_draw_different_masks_and_seeds_repeat():
+    X = np.ones((20, 30))
+    nc.manual_seed(0)
+    a, b = nc.Dropout(0.5).forward(X), nc.Dropout(0.5).forward(X)
+    assert not np.array_equal(a, b)  # one stream: two layers, two masks
+    nc.manual_seed(0)
+    np.testing.assert_array_equal(nc.Dropout(0.5).forward(X), a)  # manual_seed repeats
+    c, d = nc.Dropout(0.5, rng=3).forward(X), nc.Dropout(0.5, rng=3).forward(X)
+    np.testing.assert_array_equal(c, d)  # an int seed repeats
+
+
+def test_dropout_built_before_manual_seed_follows_it():
+    drop = nc.Dropout(0.5)  # rng=None: draws from the generator current at forward time
+    X = np.ones((10, 10))
+    nc.manual_seed(4)
+    first = drop.forward(X)
+    nc.manual_seed(4)
+    np.testing.assert_array_equal(drop.forward(X), first)
+
+
+@pytest.mark.parametrize("rng", ["0", 1.5, -1, True, [0], np.random.RandomState(0)])
+@pytest.mark.parametrize("make", [lambda r: nc.Dense(2, 2, rng=r), lambda r: nc.Dropout(0.5, r)])
+def test_bad_rng_refused(rng, make):
+    with pytest.raises((TypeError, ValueError), match=r"^(Dense|Dropout): expected rng") as info:
+        make(rng)
+    assert_message(info, "got")
+
+
+# ---------------------------------------------------------------- bad arguments
+@pytest.mark.parametrize(
+    "args, exc, pattern",
+    [
+        ((), TypeError, "Parameter: expected data as an array of numbers, got no argument"),
+        ((None,), TypeError, "Parameter: expected data as an array of numbers, got None"),
+        (("abc",), TypeError, "Parameter: expected data as an array of numbers, got dtype"),
+        ((np.array([object()]),), TypeError, "got dtype object"),
+        ((np.array([1 + 2j]),), TypeError, "got dtype complex128"),
+        ((np.array([1.0, np.nan]),), ValueError, "Parameter: expected data without NaN"),
+    ],
+)
+def test_parameter_refuses(args, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        nc.Parameter(*args)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, exc, pattern",
+    [
+        ((0, 2), {}, ValueError, "Dense: expected n_in >= 1, got 0"),
+        ((2, 2.5), {}, TypeError, "Dense: expected n_out as an integer >= 1, got 2.5"),
+        (("3", 2), {}, TypeError, "Dense: expected n_in as an integer >= 1, got '3'"),
+        ((True, 2), {}, TypeError, "Dense: expected n_in as an integer"),
+        ((2, 2), {"init": np.array([1.0])}, ValueError, r"Dense: expected init in \("),
+        ((2, 2), {"init": "glorot"}, ValueError, "got 'glorot'"),
+        ((2, 2), {"dtype": "garbage"}, TypeError, "Dense: expected dtype float32 or float64"),
+        ((2, 2), {"dtype": np.int32}, TypeError, "Dense: expected dtype float32 or float64"),
+        ((2, 2), {"dtype": None}, TypeError, "got None"),
+    ],
+)
+def test_dense_constructor_refuses(args, kwargs, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        nc.Dense(*args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "p, exc, pattern",
+    [
+        (-0.1, ValueError, r"Dropout: expected p in \[0, 1\), got -0.1"),
+        (1, ValueError, r"Dropout: expected p in \[0, 1\), got 1.0"),
+        ("0.5", TypeError, "Dropout: expected p as a real number, got '0.5'"),
+        (None, TypeError, "Dropout: expected p as a real number, got None"),
+        (True, TypeError, "Dropout: expected p as a real number, got True"),
+        (float("nan"), ValueError, "Dropout: expected p in"),
+    ],
+)
+def test_dropout_refuses(p, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        nc.Dropout(p)
+
+
+@pytest.mark.parametrize("axis", [1.5, "a", [0, 1], None, True])
+def test_softmax_axis_must_be_an_int(axis):
+    with pytest.raises(TypeError, match="Softmax: expected axis as an int"):
+        nc.Softmax(axis=axis)
+
+
+def test_softmax_axis_out_of_range_is_clear():
+    with pytest.raises(ValueError, match=r"Softmax.forward: expected Z with an axis 2 .*\(4, 3\)"):
+        nc.Softmax(axis=2).forward(np.ones((4, 3)))
+
+
+def test_dense_refuses_inf_and_nan_in_X_and_dY():
+    layer = nc.Dense(2, 2, rng=0)
+    with pytest.raises(ValueError, match="Dense.forward: expected X with finite values, got 0 NaN"):
+        layer.forward(np.array([[1.0, np.inf]]))
+    with pytest.raises(ValueError, match="Dense.forward: expected X without NaN"):
+        layer.forward(np.array([[1.0, np.nan]]))
+    layer.forward(np.ones((1, 2)))
+    with pytest.raises(ValueError, match="Dense.backward: expected dY with finite values"):
+        layer.backward(np.array([[np.nan, 1.0]]))
+
+
+def test_dropout_with_inf_gives_zero_where_dropped_without_warning():
+    drop = nc.Dropout(0.5, rng=0)
+    X = np.full((4, 6), np.inf)
+    with np.errstate(all="raise"):
+        out = drop.forward(X)
+    assert set(np.unique(out)) <= {0.0, np.inf} and (out == 0).any() and (out == np.inf).any()
+
+
+# ---------------------------------------------------------------- caches: read-only, cleared
+@pytest.mark.parametrize("make", [nc.Sigmoid, nc.Tanh, nc.Softmax])
+def test_outputs_that_are_caches_are_read_only(make, rng):
+    layer = make()
+    Z, dA = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    A = layer.forward(Z)
+    expected = layer.backward(dA)
+    with pytest.raises(ValueError, match="read-only"):
+        A += 1  # an in-place edit would have changed the next gradient
+    np.testing.assert_array_equal(layer.backward(dA), expected)
+    B = A + 1  # a new array is the way to change it
+    assert B.flags.writeable
+
+
+@pytest.mark.parametrize("make", [lambda: nc.Dense(4, 3, rng=0), nc.ReLU, nc.LeakyReLU, nc.GELU])
+def test_editing_the_input_after_forward_does_not_change_the_gradient(make, rng):
+    layer = make()
+    X = rng.normal(size=(3, 4))
+    out = layer.forward(X)
+    dY = rng.normal(size=out.shape)
+    reference = make()
+    reference.forward(X.copy())
+    expected = reference.backward(dY)
+    X *= -5  # the reader's array is theirs: still writeable, and not the layer's cache
+    np.testing.assert_array_equal(layer.backward(dY), expected)
+    for p, q in zip(layer.parameters(), reference.parameters(), strict=True):
+        np.testing.assert_array_equal(p.grad, q.grad)
+
+
+def test_input_is_copied_only_when_writeable(rng):
+    X = rng.normal(size=(3, 4))
+    X.flags.writeable = False
+    layer = nc.Dense(4, 2, rng=0)
+    layer.forward(X)
+    assert layer._X is X  # read-only already: kept as it is
+    Y = rng.normal(size=(3, 4))
+    layer.forward(Y)
+    assert layer._X is not Y and not layer._X.flags.writeable
+
+
+LAYERS_WITH_CACHE = {
+    "Dense": (lambda: nc.Dense(3, 2, rng=0), (4, 3), (4, 2)),
+    "ReLU": (nc.ReLU, (4, 3), (4, 3)),
+    "Sigmoid": (nc.Sigmoid, (4, 3), (4, 3)),
+    "Tanh": (nc.Tanh, (4, 3), (4, 3)),
+    "Softmax": (nc.Softmax, (4, 3), (4, 3)),
+    "Dropout": (lambda: nc.Dropout(0.5, rng=0), (4, 3), (4, 3)),
+    "BatchNorm1d": (lambda: nc.BatchNorm1d(3), (4, 3), (4, 3)),
+    "Residual": (lambda: nc.Residual(nc.Dense(3, 3, rng=0)), (4, 3), (4, 3)),
+}
+
+
+@pytest.mark.parametrize("name", list(LAYERS_WITH_CACHE))
+def test_backward_after_a_forward_that_raised_is_refused(name, rng):
+    make, x_shape, y_shape = LAYERS_WITH_CACHE[name]
+    layer = make()
+    with pytest.raises(ValueError, match=rf"^{name}.backward: expected a successful forward"):
+        layer.backward(np.ones(y_shape))  # never called
+    layer.forward(rng.normal(size=x_shape))
+    layer.backward(np.ones(y_shape))
+    with pytest.raises((TypeError, ValueError)):
+        layer.forward("not an array")
+    with pytest.raises(ValueError, match=rf"^{name}.backward: expected a successful forward"):
+        layer.backward(np.ones(y_shape))  # not the previous batch's gradient
+
+
+# ---------------------------------------------------------------- state_dict
+def test_dense_state_dict_is_a_copy_and_loads_in_place(rng):
+    layer = nc.Dense(3, 2, rng=0)
+    state = layer.state_dict()
+    assert list(state) == ["W", "b"]
+    state["W"][...] = 7.0
+    assert not np.any(layer.W.data == 7.0)  # a copy
+    W = layer.W.data
+    layer.load_state_dict(state)
+    assert layer.W.data is W  # loaded in place
+    np.testing.assert_array_equal(layer.W.data, 7.0)
+    assert nc.ReLU().state_dict() == {}
+    nc.ReLU().load_state_dict({})
+
+
+@pytest.mark.parametrize(
+    "state, exc, pattern",
+    [
+        ({"W": np.zeros((2, 3))}, ValueError, r"missing keys \['b'\]"),
+        ({"W": np.zeros((2, 3)), "b": np.zeros(2), "c": 1}, ValueError, r"unexpected keys \['c'\]"),
+        (
+            {"W": np.zeros((3, 2)), "b": np.zeros(2)},
+            ValueError,
+            r"key 'W': expected shape \(2, 3\)",
+        ),
+        (
+            {"W": np.zeros((2, 3), np.float32), "b": np.zeros(2)},
+            TypeError,
+            "expected dtype float64",
+        ),
+        ({"W": [[0.0] * 3] * 2, "b": np.zeros(2)}, TypeError, "key 'W': expected an ndarray"),
+        ([np.zeros((2, 3)), np.zeros(2)], TypeError, "expected a dict of arrays"),
+    ],
+)
+def test_dense_load_state_dict_refuses_and_loads_nothing(state, exc, pattern):
+    layer = nc.Dense(3, 2, rng=0)
+    before = layer.state_dict()
+    with pytest.raises(exc, match=pattern) as info:
+        layer.load_state_dict(state)
+    assert_message(info, r"^Dense.load_state_dict: ")
+    np.testing.assert_array_equal(layer.W.data, before["W"])
