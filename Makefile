@@ -4,7 +4,8 @@
 #   make outputs  re-execute every notebook in place (outputs + widget state)
 #   make lab      JupyterLab on 127.0.0.1 (token printed)
 #   make lint     ruff check + ruff format --check
-#   make bench    benchmarks: nbcore vs scikit-learn/PyTorch, widget update times; book page
+#   make bench    benchmarks: nbcore vs scikit-learn/PyTorch, widget update times, page weight
+#                 and render time of the built book (make book first); book page
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := book
@@ -80,9 +81,12 @@ lint: devvenv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# pages.py measures the built book (_build/html; run `make book` first): page weight, requests,
+# render time with the CPU throttled 4x, in Chromium.
 bench: devvenv
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/widgets.py
+	$(BIN)/python benchmarks/pages.py
 	$(BIN)/python benchmarks/report.py
 
 clean:

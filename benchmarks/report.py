@@ -1,5 +1,8 @@
 """Write the book's benchmark page (book/benchmarks.md) from benchmarks/results.json.
 
+Also from benchmarks/widget_results.json (widget updates) and benchmarks/page_results.json
+(page weight and render time in Chromium, from benchmarks/pages.py), when they exist.
+
 python benchmarks/report.py            # regenerate the page
 python benchmarks/report.py --check    # exit 1 if the page is out of date (used by the tests)
 """
@@ -14,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.json"
 WIDGETS = ROOT / "benchmarks" / "widget_results.json"
+PAGES = ROOT / "benchmarks" / "page_results.json"
 PAGE = ROOT / "book" / "benchmarks.md"
 
 WORKLOADS = {
@@ -223,7 +227,36 @@ def render_widgets(widgets: dict) -> list[str]:
     return lines
 
 
-def render(results: dict, widgets: dict | None = None) -> str:
+def render_pages(pages: dict) -> list[str]:
+    """Bytes, requests and throttled render time of the intro page and every chapter."""
+    rows = pages["pages"]
+    intro = next(iter(rows.values()))
+    lines = [
+        "",
+        "## Page weight and render time",
+        "",
+        f"Each page loaded in headless Chromium at {pages['viewport']['width']} px with an empty "
+        "cache, served from this machine (`benchmarks/pages.py`): bytes transferred (images "
+        "below the fold load lazily, so they are not counted), requests, and the time until the "
+        "page shows its math and its first figure with the CPU throttled "
+        f"{pages['cpu_throttling']}x (median of {pages['runs']} loads). Budget: a chapter "
+        "transfers at most 1.5 MB more than the intro page (a test checks it) and renders "
+        "within 6 s.",
+        "",
+        "| page | MB | more than intro (MB) | requests | render, CPU / "
+        f"{pages['cpu_throttling']} (s) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, r in rows.items():
+        extra = (r["bytes"] - intro["bytes"]) / 1e6
+        lines.append(
+            f"| {name.split('/')[-1]} | {r['bytes'] / 1e6:.2f} | {extra:+.2f} | {r['requests']} "
+            f"| {r['render_s_throttled']:.1f} |"
+        )
+    return lines
+
+
+def render(results: dict, widgets: dict | None = None, pages: dict | None = None) -> str:
     m = results["machine"]
     lines = [INTRO, "## Machine and versions", ""]
     versions = ", ".join(f"{k} {m[k]}" for k in ("python", "numpy", "sklearn", "torch") if k in m)
@@ -258,6 +291,8 @@ def render(results: dict, widgets: dict | None = None) -> str:
     lines += render_ratios(results)
     if widgets:
         lines += render_widgets(widgets)
+    if pages:
+        lines += render_pages(pages)
     lines.append(PERF_NOTES)
     return "\n".join(lines)
 
@@ -267,7 +302,8 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     widgets = json.loads(WIDGETS.read_text()) if WIDGETS.exists() else None
-    page = render(json.loads(RESULTS.read_text()), widgets)
+    pages = json.loads(PAGES.read_text()) if PAGES.exists() else None
+    page = render(json.loads(RESULTS.read_text()), widgets, pages)
     if args.check:
         if PAGE.read_text() != page:
             print(f"{PAGE} is out of date: run python benchmarks/report.py", file=sys.stderr)
