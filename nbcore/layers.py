@@ -923,13 +923,12 @@ def _all_layers(layer):
 def _run(layers, X, method):
     """Apply ``layer.<method>`` of each layer in turn. Between layers the intermediate result,
     which no one else sees, is made read-only (when it is a new array), so the next layer can
-    keep it for its backward pass without a copy."""
+    keep it for its backward pass without a copy; the last result is returned as it is."""
     A = X
-    for layer in layers:
-        B = getattr(layer, method)(A)
-        if method == "forward" and type(B) is np.ndarray and B is not A and B.base is None:
-            B.flags.writeable = False
-        A = B
+    for i, layer in enumerate(layers):
+        if i and method == "forward" and type(A) is np.ndarray and A is not X and A.base is None:
+            A.flags.writeable = False
+        A = getattr(layer, method)(A)
     return A
 
 

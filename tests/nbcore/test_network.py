@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from _nbcore_util import assert_grad_ok
+from _nbcore_util import assert_grad_ok, assert_message
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -237,3 +237,212 @@ def test_mlp_float32_end_to_end(loss, kind, rng):
     for p in model.parameters():
         assert p.data.dtype == np.float32 and p.grad.dtype == np.float32
     assert model.predict(X).dtype == np.float32
+
+
+# ---------------------------------------------------------------- backward returns dX
+def test_sequential_backward_returns_dx(rng):
+    model = nc.MLP([3, 4, 2], activation="tanh", rng=0)
+    X, dY = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    model.forward(X)
+    dX = model.backward(dY)
+    H = np.tanh(X @ model[0].W.data.T + model[0].b.data)
+    expected = ((dY @ model[2].W.data) * (1 - H**2)) @ model[0].W.data
+    np.testing.assert_allclose(dX, expected, rtol=1e-13)
+    assert_grad_ok(lambda: float(np.sum(dY * model.forward(X))), X, dX)
+
+
+def test_train_helper_gives_the_same_gradients_without_dx(rng):
+    a, b = nc.MLP([3, 4, 2], rng=0), nc.MLP([3, 4, 2], rng=0)
+    X, dY = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    a.forward(X)
+    b.forward(X)
+    assert a.backward(dY).shape == (5, 3)
+    assert b._backward_checked(dY) is None
+    for p, q in zip(a.parameters(), b.parameters(), strict=True):
+        np.testing.assert_array_equal(p.grad, q.grad)
+    with pytest.raises(ValueError, match=r"Dense.backward: expected dY of shape \(5, 2\)"):
+        b._backward_checked(np.ones((4, 2)))
+
+
+def test_input_grad_is_deprecated_and_has_no_effect():
+    model = nc.MLP([2, 3, 1], rng=0)
+    with pytest.warns(DeprecationWarning, match="input_grad is deprecated"):
+        model.input_grad = False
+    model.forward(np.ones((2, 2)))
+    assert model.backward(np.ones((2, 1))).shape == (2, 2)
+    assert model.input_grad is True
+
+
+def test_a_forward_that_raised_leaves_no_cache_in_any_layer(rng):
+    model = nc.Sequential(nc.Dense(3, 4, rng=0), nc.ReLU(), nc.Dense(5, 2, rng=1))  # 4 != 5
+    model2 = nc.MLP([3, 4, 2], rng=0)
+    model2.forward(rng.normal(size=(6, 3)))
+    with pytest.raises(ValueError, match=r"Dense.forward: expected X of shape \(m, 3\)"):
+        model2.forward(np.ones((6, 4)))
+    with pytest.raises(ValueError, match=r"^Dense.backward: expected a successful forward"):
+        model2.backward(np.ones((6, 2)))
+    for p in model2.parameters():
+        np.testing.assert_array_equal(p.grad, 0.0)  # nothing accumulated on the way
+    with pytest.raises(ValueError, match=r"Dense.forward: expected X of shape \(m, 5\), got"):
+        model.forward(np.ones((2, 3)))
+
+
+def test_intermediate_arrays_are_not_copied_but_the_input_is(rng):
+    model = nc.MLP([3, 4, 2], rng=0)
+    X = rng.normal(size=(5, 3))
+    out = model.forward(X)
+    assert X.flags.writeable and out.flags.writeable  # the reader's arrays stay theirs
+    assert model[0]._X is not X and not model[0]._X.flags.writeable
+    assert model[2]._X is not None and not model[2]._X.flags.writeable  # ReLU's output, kept
+    probs = nc.MLP([3, 4, 2], output="softmax", rng=0).forward(X)
+    assert not probs.flags.writeable  # Softmax's cache: read-only
+
+
+# ---------------------------------------------------------------- bad arguments
+@pytest.mark.parametrize(
+    "sizes, exc, pattern",
+    [
+        (None, TypeError, r"got None \(NoneType\)"),
+        (5, TypeError, r"got 5 \(int\)"),
+        ("23", TypeError, r"got '23' \(str\)"),
+        ({2: 3}, TypeError, r"\(dict\)"),
+        ([2], ValueError, r"got \[2\]"),
+        ([], ValueError, r"got \[\]"),
+        ([2, 0, 1], ValueError, "got 0 at position 1"),
+        ([2, -3], ValueError, "got -3 at position 1"),
+        ([2, 2.5], TypeError, r"got 2.5 \(float\) at position 1"),
+        ([2, True], TypeError, r"got True \(bool\) at position 1"),
+        ([2, "3"], TypeError, r"got '3' \(str\) at position 1"),
+        ([None, 3], TypeError, "got None .* at position 0"),
+    ],
+)
+def test_mlp_refuses_bad_sizes(sizes, exc, pattern):
+    with pytest.raises(exc, match=pattern) as info:
+        nc.MLP(sizes)
+    assert_message(info, r"^MLP: expected sizes as a list of at least 2 positive ints")
+
+
+def test_mlp_accepts_numpy_sizes():
+    model = nc.MLP(np.array([2, 3, 1]), rng=0)
+    assert model.sizes == [2, 3, 1] and type(model.sizes[0]) is int
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, pattern",
+    [
+        ({"activation": "relu6"}, ValueError, "MLP: expected activation in"),
+        ({"activation": None}, ValueError, "MLP: expected activation in .* got None"),
+        ({"activation": ["relu"]}, ValueError, r"got \['relu'\]"),
+        ({"activation": nc.ReLU}, ValueError, "MLP: expected activation in"),
+        ({"output": "relu"}, ValueError, "MLP: expected output in"),
+        ({"output": ["sigmoid"]}, ValueError, "MLP: expected output in"),
+        ({"dtype": "garbage"}, TypeError, "MLP: expected dtype float32 or float64"),
+        ({"dtype": int}, TypeError, "MLP: expected dtype float32 or float64"),
+        ({"rng": "seed"}, TypeError, "MLP: expected rng as None, an int seed"),
+        ({"rng": -1}, ValueError, "MLP: expected rng as a non-negative int seed"),
+    ],
+)
+def test_mlp_refuses_bad_options(kwargs, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        nc.MLP([2, 3, 1], **kwargs)
+
+
+@pytest.mark.parametrize("bad", ["relu", nc.Dense, lambda X: X, None, [nc.ReLU()], 3])
+def test_sequential_refuses_what_is_not_a_layer(bad):
+    with pytest.raises(TypeError, match="Sequential: expected layer 1 to be an nbcore layer, got"):
+        nc.Sequential(nc.Dense(2, 2), bad)
+
+
+# ---------------------------------------------------------------- state_dict
+def _bn_model(seed=0):
+    return nc.Sequential(
+        nc.Dense(3, 4, rng=seed),
+        nc.ReLU(),
+        nc.Dropout(0.2),
+        nc.BatchNorm1d(4),
+        nc.Residual(nc.Dense(4, 4, rng=seed + 1), nc.Tanh()),
+        nc.Dense(4, 2, rng=seed + 2),
+    )
+
+
+def test_state_dict_names_and_copies(rng):
+    model = _bn_model()
+    model.forward(rng.normal(size=(6, 3)))
+    state = model.state_dict()
+    assert list(state) == [
+        "0.W",
+        "0.b",
+        "3.gamma",
+        "3.beta",
+        "3.running_mean",
+        "3.running_var",
+        "4.0.W",
+        "4.0.b",
+        "5.W",
+        "5.b",
+    ]
+    np.testing.assert_array_equal(state["3.running_mean"], model[3].running_mean)
+    state["0.W"][...] = 0.0
+    assert np.any(model[0].W.data != 0.0)  # copies
+
+
+def test_load_state_dict_restores_outputs_and_keeps_the_optimizer_connected(rng):
+    source, target = _bn_model(0), _bn_model(10)
+    X = rng.normal(size=(6, 3))
+    source.forward(X)
+    opt = nc.SGD(target.parameters(), lr=0.1)
+    target.load_state_dict(source.state_dict())
+    source.eval()
+    target.eval()
+    np.testing.assert_array_equal(target.forward(X), source.forward(X))
+    before = target[0].W.data.copy()
+    target.train()
+    target.forward(X)
+    target.backward(np.ones((6, 2)))
+    opt.step()  # the optimizer still moves the loaded model
+    assert not np.array_equal(target[0].W.data, before)
+
+
+@pytest.mark.parametrize(
+    "change, exc, pattern",
+    [
+        (lambda s: s.pop("5.b"), ValueError, r"missing keys \['5.b'\] and unexpected keys \[\]"),
+        (lambda s: s.update({"9.W": np.ones(2)}), ValueError, r"unexpected keys \['9.W'\]"),
+        (
+            lambda s: s.update({"5.W": np.ones((3, 4))}),
+            ValueError,
+            r"key '5.W': expected shape \(2, 4\), got \(3, 4\)",
+        ),
+        (
+            lambda s: s.update({"3.running_var": np.ones(4, np.float32)}),
+            TypeError,
+            "key '3.running_var': expected dtype float64, got float32",
+        ),
+        (
+            lambda s: s.update({"4.0.W": np.ones((4, 4)).astype(str)}),
+            TypeError,
+            "key '4.0.W': expected dtype float64, got <U32",
+        ),
+        (
+            lambda s: s.update({"0.b": None}),
+            TypeError,
+            "key '0.b': expected an ndarray, got NoneType",
+        ),
+    ],
+)
+def test_load_state_dict_refuses_and_loads_nothing(change, exc, pattern):
+    model = _bn_model(0)
+    state = _bn_model(10).state_dict()
+    change(state)
+    before = model.state_dict()
+    with pytest.raises(exc, match=pattern) as info:
+        model.load_state_dict(state)
+    assert_message(info, r"^Sequential.load_state_dict: ", "expected", "got")
+    for key, arr in model.state_dict().items():
+        np.testing.assert_array_equal(arr, before[key], err_msg=key)  # not half-loaded
+
+
+@pytest.mark.parametrize("bad", [None, 5, "state", [np.ones(2)]])
+def test_load_state_dict_needs_a_dict(bad):
+    with pytest.raises(TypeError, match="MLP.load_state_dict: expected a dict of arrays"):
+        nc.MLP([2, 3, 1], rng=0).load_state_dict(bad)
