@@ -3173,7 +3173,7 @@ def run_all() -> list[Outcome]:
 
 
 #: hypothesis settings of the generated cases (shared by the test module and ``--run``)
-MAX_EXAMPLES = 15
+MAX_EXAMPLES = 25
 
 
 def hypothesis_settings():
