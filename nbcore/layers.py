@@ -410,23 +410,24 @@ class Activation(Layer):
 class _OutputCached(Activation):
     """An activation whose derivative is a function of its output A (Sigmoid, Tanh).
 
-    The cache is A itself, so ``forward`` returns it **read-only**: ``A += 1`` raises instead of
-    changing the next gradient (write ``A = A + 1``). Subclasses define ``g`` and
-    ``_backward`` (from ``self._A``).
+    The cache is A itself (and Z, kept read-only like every cached input), so ``forward``
+    returns A **read-only**: ``A += 1`` raises instead of changing the next gradient (write
+    ``A = A + 1``). Subclasses define ``g`` and ``_backward`` (from ``self._A``).
     """
 
-    _cache_names = ("_A",)
+    _cache_names = ("_Z", "_A")
     _A = None
 
     def forward(self, Z):
-        self._A = None  # a forward that raises leaves no cache
-        A = self._forward(self._check_forward(Z))
+        self._clear_cache()  # a forward that raises leaves no cache
+        A = self._forward(_frozen(self._check_forward(Z)))
         if type(A) is not np.ndarray:  # a 0-d Z gives a NumPy scalar
             A = self._A = np.asarray(A)
         A.flags.writeable = False
         return A
 
     def _forward(self, Z):
+        self._Z = Z
         self._A = self.g(Z)
         return self._A
 
