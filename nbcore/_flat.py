@@ -20,12 +20,11 @@ then share new flat vectors, exactly as the originals do.
 
 from __future__ import annotations
 
-from itertools import repeat
 from operator import attrgetter, is_
 
 import numpy as np
 
-_data, _grad, _base = attrgetter("data"), attrgetter("grad"), attrgetter("base")
+_data, _grad = attrgetter("data"), attrgetter("grad")
 
 
 class FlatStore:
@@ -66,18 +65,15 @@ class FlatStore:
     def intact(self):
         """True while every parameter still uses its views (no new array was assigned).
 
-        A copied store (``copy.deepcopy``, ``pickle``) first packs its parameters again.
-        Runs before every optimizer step, so it is written with ``map`` (the loops run in C):
-        ``p.data is data`` for every parameter, the same for ``grad``, and every view's
-        ``base`` is the flat vector."""
+        A copied store (``copy.deepcopy``, ``pickle``) first packs its parameters again, so its
+        views are always views of its own vectors (a view's ``base`` never changes). Runs before
+        every optimizer step, so it is written with ``map`` (the loops run in C):
+        ``p.data is data`` for every parameter, then the same for ``grad``."""
         if self._copied:
             self._repack()
         params = self.params
-        return (
-            all(map(is_, map(_data, params), self._datas))
-            and all(map(is_, map(_grad, params), self._grads))
-            and all(map(is_, map(_base, self._datas), repeat(self.data)))
-            and all(map(is_, map(_base, self._grads), repeat(self.grad)))
+        return all(map(is_, map(_data, params), self._datas)) and all(
+            map(is_, map(_grad, params), self._grads)
         )
 
     def _repack(self):

@@ -111,11 +111,12 @@ class Optimizer:
     def _vectors(self, *keys, fill=0.0):
         """The flat state vectors ``keys``, created (filled with ``fill``) at the first step."""
         buffers = self._buffers
-        for key in keys:
-            if key not in buffers:
-                buffers[key] = np.full_like(self._g, fill)
-                self._attach_views(key)
-        return [buffers[key] for key in keys]
+        if keys[-1] not in buffers:
+            for key in keys:
+                if key not in buffers:
+                    buffers[key] = np.full_like(self._g, fill)
+                    self._attach_views(key)
+        return map(buffers.__getitem__, keys)  # one vector per key
 
     def _attach_views(self, key):
         """Show flat vector ``key`` per parameter as ``state[i][key]`` (views: they follow it)."""
@@ -370,9 +371,9 @@ class SGD(Optimizer):
         if wd:
             g = g + wd * self._flat_params()  # g <- g + wd theta (a new array: g is left as is)
         if mu:
-            first = "momentum_buffer" not in self._buffers
-            (v,) = self._vectors("momentum_buffer")
-            if first:
+            v = self._buffers.get("momentum_buffer")
+            if v is None:
+                (v,) = self._vectors("momentum_buffer")
                 v += g  # v <- g on the first step
             else:
                 v *= mu
@@ -649,7 +650,10 @@ class Adam(Optimizer):
 
     def update(self, g):
         b1, b2 = self.betas
-        m, v = self._vectors("m", "v")
+        buffers = self._buffers
+        if "v" not in buffers:  # the first step (written out: this runs on every step)
+            self._vectors("m", "v")
+        m, v = buffers["m"], buffers["v"]
         self._count_step()
         wd = self.weight_decay
         if wd and not self._decoupled:

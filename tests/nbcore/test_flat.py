@@ -227,13 +227,3 @@ def test_a_copied_model_alone_is_packed_again_and_trains_like_the_original():
     _train(twin, OPTIMIZERS[4], steps=10)
     for a, b in zip(model.parameters(), twin.parameters(), strict=True):
         np.testing.assert_array_equal(a.data, b.data)
-
-
-def test_a_store_with_views_that_are_not_views_is_not_intact():
-    # what a copy made without __getstate__ would look like: same objects, separate memory
-    model = nc.MLP([2, 3, 1])
-    store = store_of(model.parameters())
-    p = model[0].W
-    separate = p.data.copy(order="K")
-    p.data = store._datas[0] = separate
-    assert not store.intact() and store_of(model.parameters()) is None
