@@ -70,8 +70,8 @@ What makes nbcore fast without making the chapter-level code harder to read:
 - **float32 end to end.** A float32 model keeps float32 through every layer, loss and optimizer;
   the data set is not copied (`astype(..., copy=False)`), and batches are slices (views) when
   there is no shuffling.
-- **No gradient for the input.** `Sequential.backward` does not compute dL/dX for the first
-  layer (training never needs it); set `model.input_grad = True` to get it.
+- **No gradient for the input.** `train` does not compute dL/dX for the first layer
+  (training never needs it); `model.backward(dY)` itself always returns it.
 - **Fused softmax cross-entropy.** `CrossEntropyLoss` computes the softmax once, in place, and its
   gradient as `(P - Y) / m`, without building a one-hot matrix for integer labels.
 - **Cheap checks.** Every bad input still gets a clear message, but the common case costs a few

@@ -519,7 +519,6 @@ def test_relu_does_not_solve_vanishing():
             d.W.data[:] = w
             layers += [d, nc.ReLU()]
         chain = nc.Sequential(*layers)
-        chain.input_grad = True
         out = chain(np.array([[1.0]]))
         return chain.backward(np.ones_like(out))[0, 0]
 
