@@ -30,6 +30,7 @@ import copy
 import dataclasses
 import functools
 import inspect
+import numbers
 import os
 import re
 import sys
@@ -136,6 +137,8 @@ class Outcome:
 # ----------------------------------------------------------------------------- judging
 
 
+_NOTHING = object()
+
 #: Phrases of NumPy or Python that must never reach the reader unwrapped.
 FORBIDDEN = (
     "operands could not be broadcast",
@@ -170,8 +173,16 @@ FORBIDDEN = (
 _BARE = (np.exceptions.AxisError, np.linalg.LinAlgError)
 
 
-def judge(exc: BaseException | None, names, refuse: bool, patterns=(), os_ok=False):
-    """(kind, detail) for an exception raised (or None) by a case."""
+def _not_array_like(value) -> bool:
+    """None, a string, a dict, a class, a function, an object: no array of numbers at all."""
+    return not isinstance(value, (np.ndarray, list, tuple, numbers.Number, np.generic))
+
+
+def judge(exc: BaseException | None, names, refuse: bool, patterns=(), os_ok=False, given=_NOTHING):
+    """(kind, detail) for an exception raised (or None) by a case.
+
+    ``given``: the bad value; when it is no array at all (None, a string, a dict, ...), a message
+    that reports it as an empty shape ``()`` is misleading (it was turned into a 0-d array)."""
     if exc is None:
         return ("silent", "returned a result for a bad value") if refuse else ("accepted", "")
     msg = str(exc)
@@ -197,6 +208,13 @@ def judge(exc: BaseException | None, names, refuse: bool, patterns=(), os_ok=Fal
         return "bare", f"bare message ({bare[0]!r}): {shown}"
     if missing:
         return "message", f"message lacks {', '.join(missing)}: {shown}"
+    if given is not _NOTHING and _not_array_like(given) and re.search(r"(?<![\w)])\(\)", msg):
+        try:
+            said = [repr(given)[:12], type(given).__name__, getattr(given, "__name__", "?")]
+        except Exception:  # noqa: BLE001 - a repr that fails
+            said = [type(given).__name__]
+        if not any(t in msg for t in said):
+            return "misleading", f"reports a {type(given).__name__} as shape (): {shown}"
     return "refused", shown
 
 
@@ -261,7 +279,9 @@ def run_case(entry: Entry, arg: Arg, bad: Bad) -> Outcome:
     numeric = isinstance(value, np.ndarray) and value.dtype.kind in "fiub"
     before = np.array(value, copy=True) if numeric else None
     result, exc = call_quietly(call, kwargs)
-    kind, detail = judge(exc, entry.names + arg.names, bad.refuse, entry.patterns, arg.os_ok)
+    kind, detail = judge(
+        exc, entry.names + arg.names, bad.refuse, entry.patterns, arg.os_ok, given=bad.value
+    )
     if kind == "accepted" and numeric:
         if not entry.mutates and not np.array_equal(
             before, value, equal_nan=before.dtype.kind == "f"

@@ -665,6 +665,8 @@ def _fake(behaviour):
             return x
         if behaviour == "nan":
             return np.full(2, np.nan)
+        if behaviour == "shape-of-none":
+            raise ValueError("fake: expected x of shape (m, 2), got shape ()")
         if behaviour == "axis":
             raise np.exceptions.AxisError(5, 2)
         raise AssertionError(behaviour)
@@ -685,6 +687,7 @@ def _fake(behaviour):
         ("mutate", False, "mutated"),
         ("nan", False, "nan-result"),
         ("axis", True, "wrong-exception"),
+        ("shape-of-none", True, "misleading"),
     ],
 )
 def test_the_judge_catches_each_kind(behaviour, refuse, kind):
@@ -693,7 +696,8 @@ def test_the_judge_catches_each_kind(behaviour, refuse, kind):
 
     fake = Entry("fake", "fake", (r"\bfake\b",), lambda: (_fake(behaviour), {"x": None}), [], "")
     arg = Arg("x", None, "x", [])
-    outcome = run_case(fake, arg, Bad("np.ones(3)", np.ones(3), refuse=refuse))
+    value = None if behaviour == "shape-of-none" else np.ones(3)
+    outcome = run_case(fake, arg, Bad("x", value, refuse=refuse))
     assert outcome.kind == kind, outcome.describe()
 
 
