@@ -26,6 +26,7 @@ shapes, dtypes and NaN/inf positions; the test module runs it with ``derandomize
 
 from __future__ import annotations
 
+import atexit
 import copy
 import dataclasses
 import functools
@@ -33,6 +34,7 @@ import inspect
 import numbers
 import os
 import re
+import shutil
 import sys
 import tempfile
 import warnings
@@ -2202,6 +2204,7 @@ CATALOGUE[-1].build = _seqlr_build_with_markers
 
 # ---- checkpoints
 _TMP = tempfile.mkdtemp(prefix="nbcore-bad-inputs-")
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
 
 
 def _save_build():
