@@ -58,6 +58,9 @@ class Bad:
     label: str
     value: object
     refuse: bool = True
+    #: the plain array this value holds in another form (a layout, a list): when accepted, the
+    #: result must equal the result for ``reference`` (None: nothing to compare)
+    reference: object = None
 
 
 @dataclasses.dataclass
@@ -254,6 +257,25 @@ def _has_nan(result, depth=0) -> bool:
     return False
 
 
+def _same_result(a, b, depth=0) -> bool:
+    """Whether two results agree (arrays and numbers to 1e-6; other objects are not compared)."""
+    if depth > 2:
+        return True
+    if isinstance(a, (np.ndarray, np.generic, float, int)) and not isinstance(a, bool):
+        try:
+            a, b = np.asarray(a), np.asarray(b)
+        except Exception:  # noqa: BLE001
+            return True
+        if a.dtype.kind not in "fiub" or b.dtype.kind not in "fiub":
+            return True
+        return a.shape == b.shape and np.allclose(a, b, rtol=1e-6, atol=0, equal_nan=True)
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(
+            _same_result(x, y, depth + 1) for x, y in zip(a, b, strict=True)
+        )
+    return True
+
+
 def supports(entry: Entry, arg: Arg) -> bool:
     """Whether the callable takes this (optional) argument: the valid call with it succeeds
     without a TypeError about the keyword."""
@@ -291,6 +313,12 @@ def run_case(entry: Entry, arg: Arg, bad: Bad) -> Outcome:
             kind, detail = "mutated", "changed the caller's array in place"
         elif np.all(np.isfinite(before)) and _has_nan(result):
             kind, detail = "nan-result", "returned NaN for an input without NaN or inf"
+    if kind == "accepted" and bad.reference is not None:
+        call2, kwargs2 = entry.build()
+        kwargs2[arg.name] = _copy(bad.reference)
+        expected, exc2 = call_quietly(call2, kwargs2)
+        if exc2 is None and not _same_result(result, expected):
+            kind, detail = "different-result", "a different result than for the plain array"
     return Outcome(
         entry.name,
         entry.module,
@@ -418,7 +446,6 @@ def array_family(
         else:
             refuse_here = refuse
         out.append(Bad(f"{label}.astype({dt!r})", value, refuse_here))
-    out.append(Bad(f"{label}.tolist()", valid.tolist(), refuse=False))
     if valid.ndim:
         out.append(
             Bad(f"{label}.T  # transposed", valid.T.copy(), refuse=not shape_ok(valid.T.shape))
@@ -484,6 +511,7 @@ def _layouts(valid, label):
     ro = valid.copy()
     ro.flags.writeable = False
     out.append(Bad(f"{label} (read-only)", ro, refuse=False))
+    out.append(Bad(f"{label}.tolist()", valid.tolist(), refuse=False))
     if valid.ndim >= 1:
         out.append(Bad(f"np.asfortranarray({label})", np.asfortranarray(valid), refuse=False))
         rev = valid[::-1].copy()[::-1]  # the same values through a negative stride
@@ -501,6 +529,8 @@ def _layouts(valid, label):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PendingDeprecationWarning)  # np.matrix is deprecated
             out.append(Bad(f"np.matrix({label})", np.matrix(valid), refuse=False))
+    for b in out:
+        b.reference = valid
     return out
 
 

@@ -701,6 +701,18 @@ def test_the_judge_catches_each_kind(behaviour, refuse, kind):
     assert outcome.kind == kind, outcome.describe()
 
 
+def test_the_judge_compares_a_layout_with_the_plain_array():
+    from _bad_inputs import Arg, Entry
+
+    fake = Entry("fake", "fake", (r"\bfake\b",), lambda: ((lambda x: np.asarray(x)[0]), {}), [], "")
+    arg = Arg("x", None, "x", [])
+    same = Bad("x", np.array([1.0, 2.0]), refuse=False, reference=np.array([1.0, 5.0]))
+    assert run_case(fake, arg, same).kind == "accepted"
+    other = Bad("x", np.array([2.0, 2.0]), refuse=False, reference=np.array([1.0, 2.0]))
+    outcome = run_case(fake, arg, other)
+    assert outcome.kind == "different-result", outcome.describe()
+
+
 # ----------------------------------------------------------------------------- checkpoints
 def _same_tree(a, b):
     if isinstance(a, dict):
