@@ -61,6 +61,7 @@ class Bad:
     #: the plain array this value holds in another form (a layout, a list): when accepted, the
     #: result must equal the result for ``reference`` (None: nothing to compare)
     reference: object = None
+    rtol: float = 1e-6
 
 
 @dataclasses.dataclass
@@ -257,7 +258,7 @@ def _has_nan(result, depth=0) -> bool:
     return False
 
 
-def _same_result(a, b, depth=0) -> bool:
+def _same_result(a, b, depth=0, rtol=1e-6) -> bool:
     """Whether two results agree (arrays and numbers to 1e-6; other objects are not compared)."""
     if depth > 2:
         return True
@@ -268,10 +269,11 @@ def _same_result(a, b, depth=0) -> bool:
             return True
         if a.dtype.kind not in "fiub" or b.dtype.kind not in "fiub":
             return True
-        return a.shape == b.shape and np.allclose(a, b, rtol=1e-6, atol=0, equal_nan=True)
+        atol = 0 if rtol <= 1e-6 else 1e-6
+        return a.shape == b.shape and np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
         return len(a) == len(b) and all(
-            _same_result(x, y, depth + 1) for x, y in zip(a, b, strict=True)
+            _same_result(x, y, depth + 1, rtol) for x, y in zip(a, b, strict=True)
         )
     return True
 
@@ -317,7 +319,7 @@ def run_case(entry: Entry, arg: Arg, bad: Bad) -> Outcome:
         call2, kwargs2 = entry.build()
         kwargs2[arg.name] = _copy(bad.reference)
         expected, exc2 = call_quietly(call2, kwargs2)
-        if exc2 is None and not _same_result(result, expected):
+        if exc2 is None and not _same_result(result, expected, rtol=bad.rtol):
             kind, detail = "different-result", "a different result than for the plain array"
     return Outcome(
         entry.name,
@@ -445,7 +447,11 @@ def array_family(
             refuse_here = False  # integral floats as labels: accepted or refused clearly
         else:
             refuse_here = refuse
-        out.append(Bad(f"{label}.astype({dt!r})", value, refuse_here))
+        bad = Bad(f"{label}.astype({dt!r})", value, refuse_here)
+        if not refuse_here and valid.dtype.kind == "f" and value.dtype.kind in "fiub":
+            bad.reference = value.astype(np.float64)  # the same numbers in float64
+            bad.rtol = 1e-3  # float32 arithmetic
+        out.append(bad)
     if valid.ndim:
         out.append(
             Bad(f"{label}.T  # transposed", valid.T.copy(), refuse=not shape_ok(valid.T.shape))
