@@ -45,7 +45,7 @@ class Optimizer:
     _options = ("lr",)
     initial_lr = None  # set by the first learning-rate scheduler (PyTorch's group["initial_lr"])
 
-    def __init__(self, params, unexpected=None):
+    def __init__(self, params, lr=None, *, unexpected=None):
         name = type(self).__name__
         if unexpected:
             key = next(iter(unexpected))
@@ -61,6 +61,8 @@ class Optimizer:
         self._slices = [slice(e - p.data.size, e) for p, e in zip(params, ends, strict=True)]
         self._orders = [memory_order(p.data) for p in params]  # each slice's layout, as the store's
         self._make_scratch()
+        if lr is not None:  # a subclass of the first edition: Optimizer.__init__(params, lr)
+            self.lr = _check_lr(lr, name)
 
     def _make_scratch(self):
         size = sum(p.data.size for p in self.params)
@@ -339,7 +341,7 @@ class SGD(Optimizer):
         weight_decay=0.0,
         **unexpected,
     ):
-        super().__init__(params, unexpected)
+        super().__init__(params, unexpected=unexpected)
         self._set_options(
             lr=lr,
             momentum=momentum,
@@ -429,7 +431,7 @@ class AdaGrad(Optimizer):
         initial_accumulator_value=0.0,
         **unexpected,
     ):
-        super().__init__(params, unexpected)
+        super().__init__(params, unexpected=unexpected)
         self._set_options(
             lr=lr,
             eps=eps,
@@ -515,7 +517,7 @@ class RMSprop(Optimizer):
         centered=False,
         **unexpected,
     ):
-        super().__init__(params, unexpected)
+        super().__init__(params, unexpected=unexpected)
         self._set_options(
             lr=lr,
             alpha=alpha,
@@ -625,7 +627,7 @@ class Adam(Optimizer):
         amsgrad=False,
         **unexpected,
     ):
-        super().__init__(params, unexpected)
+        super().__init__(params, unexpected=unexpected)
         self._set_options(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
         self.t = 0
 

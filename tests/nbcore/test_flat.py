@@ -227,3 +227,19 @@ def test_a_copied_model_alone_is_packed_again_and_trains_like_the_original():
     _train(twin, OPTIMIZERS[4], steps=10)
     for a, b in zip(model.parameters(), twin.parameters(), strict=True):
         np.testing.assert_array_equal(a.data, b.data)
+
+
+def test_training_resumes_from_an_unpickled_pair_as_the_original_continues():
+    # the report: a resumed train() stayed stuck, since the copied optimizer moved nothing
+    X, Y = _data()
+    model = nc.MLP([2, 8, 1], rng=np.random.default_rng(1))
+    opt = nc.Adam(model.parameters(), lr=0.01)
+    nc.train(model, nc.BCEWithLogitsLoss(), opt, X, Y, epochs=3, progress=False)
+    model2, opt2 = pickle.loads(pickle.dumps((model, opt)))
+    runs = [
+        nc.train(m, nc.BCEWithLogitsLoss(), o, X, Y, epochs=20, progress=False)
+        for m, o in ((model, opt), (model2, opt2))
+    ]
+    assert runs[0].loss == runs[1].loss and runs[1].loss[-1] < runs[1].loss[0]
+    for a, b in zip(model.parameters(), model2.parameters(), strict=True):
+        np.testing.assert_array_equal(a.data, b.data)

@@ -491,3 +491,19 @@ def test_load_state_dict_into_a_packed_model_writes_the_flat_state():
     for s, s2 in zip(opt.state, opt2.state, strict=True):
         np.testing.assert_array_equal(s["momentum_buffer"], s2["momentum_buffer"])
         assert np.shares_memory(s2["momentum_buffer"], opt2._buffers["momentum_buffer"])
+
+
+def test_a_readers_optimizer_subclass_still_works():
+    class SignSGD(nc.Optimizer):
+        def __init__(self, params, lr):
+            super().__init__(params, lr)
+
+        def update(self, g):
+            return self.lr * np.sign(g)
+
+    p = nc.Parameter(np.array([1.0, 2.0]))
+    opt = SignSGD([p], lr=0.5)
+    p.grad[...] = [3.0, -0.1]
+    opt.step()
+    np.testing.assert_array_equal(p.data, [0.5, 2.5])
+    assert opt.state_dict()["param_groups"] == [{"lr": 0.5, "params": [0]}]
