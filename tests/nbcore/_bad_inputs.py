@@ -258,6 +258,10 @@ def _has_nan(result, depth=0) -> bool:
     return False
 
 
+def shorten(text, n=80):
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
 def _same_result(a, b, depth=0, rtol=1e-6) -> bool:
     """Whether two results agree (arrays and numbers to 1e-6; other objects are not compared)."""
     if depth > 2:
@@ -301,6 +305,7 @@ def repro(entry: Entry, arg_name: str, label: str) -> str:
 def run_case(entry: Entry, arg: Arg, bad: Bad) -> Outcome:
     """Build a valid call, replace ``arg`` by ``bad``, call, judge."""
     call, kwargs = entry.build()
+    original = kwargs.get(arg.name, arg.valid)
     value = kwargs[arg.name] = _copy(bad.value)
     numeric = isinstance(value, np.ndarray) and value.dtype.kind in "fiub"
     before = np.array(value, copy=True) if numeric else None
@@ -315,6 +320,19 @@ def run_case(entry: Entry, arg: Arg, bad: Bad) -> Outcome:
             kind, detail = "mutated", "changed the caller's array in place"
         elif np.all(np.isfinite(before)) and _has_nan(result):
             kind, detail = "nan-result", "returned NaN for an input without NaN or inf"
+    stateless = getattr(call, "__module__", "").startswith("nbcore") and not hasattr(
+        call, "__self__"
+    )  # a function or class of nbcore called directly: no object of the case keeps state
+    if kind == "refused" and not stateless and not entry.name.startswith("Value"):
+        # a refusal leaves no trace: the valid call on the same objects gives what it gives fresh
+        again, exc_again = call_quietly(call, {**kwargs, arg.name: original})
+        call3, kwargs3 = entry.build()
+        fresh, exc_fresh = call_quietly(call3, kwargs3)
+        if (exc_again is None) != (exc_fresh is None) or (
+            exc_fresh is None and not _same_result(again, fresh)
+        ):
+            why = f"then raised {exc_again!r}" if exc_again is not None else "gave another result"
+            kind, detail = "damaged", f"after the refusal ({shorten(detail)}), the valid call {why}"
     if kind == "accepted" and bad.reference is not None:
         call2, kwargs2 = entry.build()
         kwargs2[arg.name] = _copy(bad.reference)

@@ -776,3 +776,23 @@ def test_save_load_round_trip_or_clear_refusal(tmp_path):
         assert _same_tree(state, loaded), (state, loaded)
 
     check()
+
+
+def test_the_judge_sees_damage_left_by_a_refusal():
+    """A refusal that changed the object's state first (here a counter) is a failure."""
+    from _bad_inputs import Arg, Entry
+
+    def build():
+        state = [0]
+
+        def call(x):
+            state[0] += 1  # changed before the check
+            if not isinstance(x, float):
+                raise ValueError(f"fake: expected x as a float, got {x!r}")
+            return float(state[0])
+
+        return call, {"x": 1.0}
+
+    fake = Entry("fake", "fake", (r"\bfake\b",), build, [], "")
+    outcome = run_case(fake, Arg("x", 1.0, "1.0", []), Bad("'a'", "a"))
+    assert outcome.kind == "damaged", outcome.describe()
