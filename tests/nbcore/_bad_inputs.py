@@ -20,8 +20,17 @@ contract of ``design/nbcore-contract.md`` ("Errors"):
 * a silent result for a bad value, any other exception, or a warning (all warnings are errors
   while a case runs) is a failure.
 
+Failure kinds (``Outcome.kind``): ``silent`` (a bad value gave a result), ``wrong-exception``
+(AttributeError, IndexError, a bare AxisError, ...), ``bare`` (a NumPy/Python message),
+``message`` (no function name, "expected" or "got"), ``misleading`` (None, a string or an object
+reported as shape ``()``), ``warning``, ``damaged`` (after the refusal, the same objects no longer
+give the valid result), ``mutated`` (an accepted value changed the caller's array),
+``nan-result`` (NaN out of finite input), ``different-result`` (the same numbers in another
+layout or dtype gave another result); for exercise checkers ``raised`` and ``graded-correct``.
+
 Array arguments also get a hypothesis strategy (:func:`array_strategy`) that draws random wrong
-shapes, dtypes and NaN/inf positions; the test module runs it with ``derandomize=True``.
+shapes, dtypes and NaN/inf positions, and number arguments random out-of-range values; the test
+module runs them with ``derandomize=True``. ``GARBAGE`` is fed to every exercise checker.
 """
 
 from __future__ import annotations
@@ -121,8 +130,7 @@ class Entry:
 @dataclasses.dataclass
 class Outcome:
     """What one case did: ``kind`` is ``"refused"``, ``"accepted"`` (an edge value gave a
-    result), ``"skip"``, or a failure: ``"silent"``, ``"wrong-exception"``, ``"message"``,
-    ``"warning"``, ``"bare"``."""
+    result), ``"skip"``, or one of the failure kinds listed in the module docstring."""
 
     entry: str
     module: str
