@@ -120,10 +120,9 @@ class SklearnAdam(nc.Adam):
 
     def update(self, g):
         b1, b2 = self.betas
-        if self._m is None:
-            self._m, self._v = self._flat_state("m"), self._flat_state("v")
+        m, v = self._vectors("m", "v")  # the flat state vectors (zeros at the first step)
         self.t += 1
-        m, v, tmp = self._m, self._v, self._tmp
+        tmp = self._tmp
         m *= b1
         m += (1 - b1) * g
         v *= b2
