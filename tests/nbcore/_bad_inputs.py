@@ -4,6 +4,7 @@ Not a test module: ``test_bad_inputs.py`` drives it, and so can a reader::
 
     .venv/bin/python tests/nbcore/_bad_inputs.py --count     # how many distinct cases
     .venv/bin/python tests/nbcore/_bad_inputs.py --run       # run them all, failures by module
+    .venv/bin/python -m tests.nbcore._bad_inputs --count     # the same, from the repository root
 
 The catalogue is a list of :class:`Entry`: a callable described by name (``"Dense.forward"``), a
 builder of valid arguments (a fresh model, optimizer, ... per call, since calls mutate state), and
