@@ -4,7 +4,9 @@
 #   MathJax 3 (math rendering), require.js and the ipywidgets HTML manager (saved widgets
 #   in the static pages, with its Font Awesome files), and the Noto Sans SC web font (the
 #   Chinese terms of the glossary, for readers whose system has no CJK font: the browser
-#   fetches only the slices of it a page uses). They land in book/_assets/vendor/
+#   fetches only the slices of it a page uses). axe-core (accessibility checker) is fetched
+#   for the browser tests only: it goes to vendor/axe-core/, which no page loads (the tests
+#   inject it with Playwright's page.add_script_tag). They land in book/_assets/vendor/
 #   (git-ignored) and are served from the book's own static folder, so no page ever asks
 #   another host for anything.
 set -euo pipefail
@@ -13,12 +15,13 @@ MATHJAX_VERSION=3.2.2
 REQUIREJS_VERSION=2.3.8
 HTML_MANAGER_VERSION=1.0.15
 NOTO_SC_VERSION=5.3.0
+AXE_CORE_VERSION=4.14.1
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="$root/book/_assets/vendor"
 stamp="$dest/.versions"
 want="mathjax@$MATHJAX_VERSION requirejs@$REQUIREJS_VERSION html-manager@$HTML_MANAGER_VERSION"
-want="$want noto-sans-sc@$NOTO_SC_VERSION"
+want="$want noto-sans-sc@$NOTO_SC_VERSION axe-core@$AXE_CORE_VERSION"
 
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     echo "fetch_assets: vendor assets up to date ($want)"
@@ -38,14 +41,15 @@ echo "fetch_assets: npm pack $want"
 (cd "$tmp" && npm pack --silent --loglevel=error \
     "mathjax@$MATHJAX_VERSION" "requirejs@$REQUIREJS_VERSION" \
     "@jupyter-widgets/html-manager@$HTML_MANAGER_VERSION" \
-    "@fontsource/noto-sans-sc@$NOTO_SC_VERSION" >/dev/null)
-for name in mathjax requirejs html-manager noto-sans-sc; do
+    "@fontsource/noto-sans-sc@$NOTO_SC_VERSION" "axe-core@$AXE_CORE_VERSION" >/dev/null)
+for name in mathjax requirejs html-manager noto-sans-sc axe-core; do
     mkdir -p "$tmp/$name"
     tar xzf "$tmp"/*"$name"-*.tgz -C "$tmp/$name"
 done
 
 rm -rf "$dest"
-mkdir -p "$dest/mathjax" "$dest/requirejs" "$dest/html-manager" "$dest/noto-sans-sc/files"
+mkdir -p "$dest/mathjax" "$dest/requirejs" "$dest/html-manager" "$dest/noto-sans-sc/files" \
+    "$dest/axe-core"
 # MathJax: the tex-chtml component and the folders it loads on demand (~9 MB).
 mj="$tmp/mathjax/package/es5"
 cp "$mj/tex-chtml.js" "$dest/mathjax/"
@@ -71,6 +75,8 @@ if grep -q "\.woff)" "$dest/noto-sans-sc/400.css"; then
     echo "ERROR: fetch_assets: 400.css of noto-sans-sc still names .woff files" >&2
     exit 1
 fi
+# axe-core: the minified checker (~0.55 MB) and its licence; for tests/book/test_devices.py.
+cp "$tmp/axe-core/package/axe.min.js" "$tmp/axe-core/package/LICENSE" "$dest/axe-core/"
 # Everyone (including linkchecker, which drops to 'nobody' as root) may read them.
 chmod -R a+rX "$dest"
 echo "$want" > "$stamp"

@@ -21,9 +21,11 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
@@ -121,7 +123,95 @@ class ProtectPlainTextExerciseRefs(SphinxPostTransform):
                     node["refexplicit"] = True
 
 
+# --- 6. search: formulas as text ---------------------------------------------------------------
+
+# TeX command -> text ("hat=" drops the command: \hat y -> y).
+_TEX_SYMBOLS = dict(
+    pair.split("=")
+    for pair in (
+        "alpha=α beta=β gamma=γ delta=δ epsilon=ϵ varepsilon=ε zeta=ζ eta=η theta=θ lambda=λ mu=μ "
+        "nu=ν xi=ξ pi=π rho=ρ sigma=σ tau=τ phi=ϕ varphi=φ chi=χ psi=ψ omega=ω Gamma=Γ Delta=Δ "
+        "Theta=Θ Lambda=Λ Sigma=Σ Phi=Φ Omega=Ω partial=∂ nabla=∇ sum=∑ prod=∏ int=∫ infty=∞ "
+        "cdot=· cdots=⋯ ldots=… dots=… times=× odot=⊙ otimes=⊗ top=ᵀ le=≤ leq=≤ ge=≥ geq=≥ ne=≠ "
+        "neq=≠ approx=≈ sim=∼ to=→ rightarrow=→ leftarrow=← mapsto=↦ in=∈ pm=± mid=| lvert=| "
+        "rvert=| lVert=‖ rVert=‖ langle=⟨ rangle=⟩ sqrt=√ log=log ln=ln exp=exp max=max min=min "
+        "tanh=tanh arg=arg hat= bar= tilde= vec= "
+    ).split()
+)
+_TEX_DROP = re.compile(
+    r"\\(?:left|right|(?:big|Big|bigg|Bigg)[lrm]?|displaystyle|textstyle|limits|nolimits|!|,|;|:|quad|qquad)"
+    r"(?![A-Za-z])"
+)
+_TEX_WRAPPERS = re.compile(
+    r"\\(?:mathbf|mathrm|mathit|mathcal|mathbb|boldsymbol|bm|text|textrm|textbf|operatorname|"
+    r"hat|bar|tilde|vec|overline|underline|mathsf|mathtt)\s*\{([^{}]*)\}"
+)
+_TEX_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+
+
+def tex_to_text(tex: str) -> str:
+    """A readable plain-text rendering of a (simple) TeX formula, for search and snippets."""
+    text = re.sub(r"\\[()\[\]]|\$\$", " ", tex)  # delimiters \( \) \[ \] $$
+    text = text.replace("\\\\", " ").replace("&", " ").replace("~", " ")
+    text = re.sub(r"\\(?:begin|end)\{[^}]*\}", " ", text)
+    text = _TEX_DROP.sub(" ", text)
+    for _ in range(3):  # nested wrappers and fractions, innermost first
+        text = _TEX_WRAPPERS.sub(r"\1", text)
+        text = re.sub(r"([_^])\{([^{}]*)\}", r"\1\2", text)
+        text = re.sub(r"\\sqrt\s*\{([^{}]*)\}", r"√(\1)", text)
+        text = _TEX_FRAC.sub(r"(\1)/(\2)", text)
+    text = re.sub(r"\\[dt]?frac\s*(\w)\s*(\w)", r"\1/\2", text)
+    text = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX_SYMBOLS.get(m.group(1), m.group(1)), text)
+    text = re.sub(r"\\(.)", r"\1", text)  # \{ \} \% ...
+    text = text.replace("{", "").replace("}", "")
+    text = re.sub(r"\(([^()\s]+)\)/\(([^()\s]+)\)", r"\1/\2", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _index_math_as_text(doctree: nodes.document) -> nodes.document:
+    """A copy of ``doctree`` whose formulas are plain text (for the search index only)."""
+    is_math = lambda n: isinstance(n, (nodes.math, nodes.math_block))  # noqa: E731
+    if next(iter(doctree.findall(is_math)), None) is None:
+        return doctree
+    copy = doctree.deepcopy()
+    for node in list(copy.findall(is_math)):
+        pad = " " if isinstance(node, nodes.math_block) else ""
+        node.replace_self(nodes.Text(pad + tex_to_text(node.astext()) + pad))
+    return copy
+
+
+def _patch_search_index() -> None:
+    from sphinx.search import IndexBuilder
+
+    if getattr(IndexBuilder.feed, "_nbv_math_as_text", False):
+        return
+    original = IndexBuilder.feed
+
+    def feed(self, docname, filename, title, doctree):
+        return original(self, docname, filename, title, _index_math_as_text(doctree))
+
+    feed._nbv_math_as_text = True
+    IndexBuilder.feed = feed
+
+
+def _search_page_script(app, pagename, templatename, context, doctree):
+    if pagename == "search":
+        app.add_js_file("search-clean.js")
+
+
+# --- 5. status page: text, not emoji ------------------------------------------------------------
+
+
+def _status_as_text() -> None:
+    from myst_nb.ext import execution_tables
+
+    execution_tables._key2transform["succeeded"] = lambda ok: "ok" if ok is True else "error"
+
+
 def setup(app):
+    _status_as_text()
+    _patch_search_index()
+    app.connect("html-page-context", _search_page_script, priority=100)
     app.add_post_transform(ProtectPlainTextExerciseRefs)
     app.connect("html-page-context", _dedup_inline_scripts, priority=900)
     app.connect("html-page-context", _light_widget_pages, priority=901)

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
+# The built book; NBV_BOOK_HTML points the tests at another build (e.g. one made with
+# `jupyter-book build . --path-output /tmp/x`, whose HTML is /tmp/x/_build/html).
+HTML = Path(os.environ.get("NBV_BOOK_HTML") or ROOT / "_build" / "html").resolve()
+VENDOR = ROOT / "book" / "_assets" / "vendor"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
