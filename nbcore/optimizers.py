@@ -210,16 +210,16 @@ class Optimizer:
 
     def _loaded_options(self, state_dict, where):
         if not isinstance(state_dict, dict):
-            raise TypeError(f"{where}: expected a dict from state_dict(), got {state_dict!r}")
+            raise TypeError(f"{where}: expected a dict from state_dict(), got {_short(state_dict)}")
         _check_keys(state_dict, {"state", "param_groups"}, where, "the state dict")
         groups = state_dict["param_groups"]
         if not isinstance(groups, (list, tuple)) or len(groups) != 1:
             raise ValueError(
-                f"{where}: expected param_groups as a list of one dict, got {groups!r}"
+                f"{where}: expected param_groups as a list of one dict, got {_short(groups)}"
             )
         group = groups[0]
         if not isinstance(group, dict):
-            raise TypeError(f"{where}: expected param_groups[0] as a dict, got {group!r}")
+            raise TypeError(f"{where}: expected param_groups[0] as a dict, got {_short(group)}")
         given = set(group) - {"initial_lr"}
         _check_keys(group, set(self._options) | {"params"}, where, "param_groups[0]", given)
         n = len(self.params)
@@ -246,7 +246,9 @@ class Optimizer:
         if isinstance(state, (list, tuple)):
             state = dict(enumerate(state))
         if not isinstance(state, dict):
-            raise TypeError(f"{where}: expected 'state' as a dict {{index: dict}}, got {state!r}")
+            raise TypeError(
+                f"{where}: expected 'state' as a dict {{index: dict}}, got {_short(state)}"
+            )
         n = len(self.params)
         entries = {}
         for index, entry in state.items():
@@ -264,7 +266,7 @@ class Optimizer:
         for i in range(n):
             entry = entries[i]
             if not isinstance(entry, dict):
-                raise TypeError(f"{where}: expected state[{i}] as a dict, got {entry!r}")
+                raise TypeError(f"{where}: expected state[{i}] as a dict, got {_short(entry)}")
             _check_keys(entry, set(keys), where, f"state[{i}]")
             arrays.append(
                 {k: self._loaded_array(entry[k], i, k, where) for k in keys if k != "step"}
@@ -282,7 +284,9 @@ class Optimizer:
         except (TypeError, ValueError):
             arr = None
         if arr is None or arr.dtype.kind not in "fiu":
-            raise TypeError(f"{where}: expected state[{i}][{key!r}] as an array, got {value!r}")
+            raise TypeError(
+                f"{where}: expected state[{i}][{key!r}] as an array, got {_short(value)}"
+            )
         if arr.shape != p.data.shape:
             raise ValueError(
                 f"{where}: state[{i}][{key!r}]: expected shape {p.data.shape}, got {arr.shape}"
