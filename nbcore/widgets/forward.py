@@ -276,7 +276,12 @@ class NetworkView:
         return f"NetworkView(sizes={self.sizes}, x=({x}), {self.readout()})"
 
     def _repr_png_(self):
-        return self.to_png(dpi=100)
+        # Drawn at 2x and shown at the 100-dpi size (width/height metadata): crisp on 2x screens.
+        from nbcore.widgets._html import FRAME_SCALE, png_size, quantize_png
+
+        png = quantize_png(self.to_png(dpi=100 * FRAME_SCALE), 128)
+        w, h = png_size(png)
+        return png, {"width": round(w / FRAME_SCALE), "height": round(h / FRAME_SCALE)}
 
     def to_png(self, dpi=80):
         """The current figure as PNG bytes (fast: only the changing artists are redrawn)."""
