@@ -42,6 +42,7 @@ WIDGETS = [
     ),
     ("08", "nbcore.widgets.playground", "show_playground", "width", np.arange(2, 8)),
     ("08", "nbcore.widgets.playground", "show_playground", "step", "click"),
+    ("09", "nbcore.widgets.schedules", "show_schedule_explorer", "warmup", np.arange(0, 11)),
 ]
 
 

@@ -144,22 +144,35 @@ class ScheduleExplorer:
 
         from nbcore.plotting import COLORS
 
-        r, c = self.result, self.config
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3))
-        epochs = np.arange(len(r["lrs"]))
-        ax1.plot(epochs, r["lrs"], "o-", ms=3, color=COLORS[0])
+        epochs = np.arange(len(self.result["lrs"]))
+        (self._lr_line,) = ax1.plot(epochs, self.result["lrs"], "o-", ms=3, color=COLORS[0])
         ax1.set(xlabel="epoch", ylabel="learning rate η", title="the schedule")
-        ax1.set_ylim(0, 1.05 * max(PEAKS[-1] if c["peak"] > 1 else c["peak"], 1e-12))
-        ax2.semilogy(epochs, r["losses"], "o-", ms=3, color=COLORS[1])
+        (self._loss_line,) = ax2.semilogy(
+            epochs, self.result["losses"], "o-", ms=3, color=COLORS[1]
+        )
         ax2.set(xlabel="epoch", ylabel="training loss (log scale)", title="the training run")
-        if title:
-            fig.suptitle(
+        self._axes, self._title = (ax1, ax2), title
+        fig.tight_layout(rect=(0, 0, 1, 0.92) if title else None)
+        self._update_figure()
+        return fig
+
+    def _update_figure(self):
+        """Put the current result into the figure's two lines (no new figure: fast)."""
+        r, c = self.result, self.config
+        ax1, ax2 = self._axes
+        self._lr_line.set_ydata(r["lrs"])
+        self._loss_line.set_ydata(r["losses"])
+        ax1.set_ylim(0, 1.05 * max(c["peak"], 1e-12))
+        finite = r["losses"][np.isfinite(r["losses"])]
+        if finite.size:
+            ax2.set_ylim(0.7 * finite.min(), 1.4 * finite.max())
+        if self._title:
+            ax1.figure.suptitle(
                 f"{c['schedule']}, peak η = {c['peak']:g}, warm-up {c['warmup']}"
                 f" — {self.readout()}",
                 fontsize=9,
             )
-        fig.tight_layout()
-        return fig
 
     def __repr__(self):
         c = self.config
@@ -211,12 +224,17 @@ def show_schedule_explorer(**config):
         w.style = style
     readout = widgets.HTML(ex.readout())
     readout.add_class("nbcore-readout")
-    image = widgets.Image(value=figure_to_png(ex.figure(title=False)), format="png")
+    fig = ex.figure(title=False)
+    image = widgets.Image(value=figure_to_png(fig, close=False), format="png")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)  # kept and redrawn by this widget only, never shown by Jupyter
 
     def update(_change=None):
         ex.configure(**{name: w.value for name, w in ctl.items()})
+        ex._update_figure()
         readout.value = ex.readout()
-        image.value = figure_to_png(ex.figure(title=False))
+        image.value = figure_to_png(fig, close=False)
 
     for w in ctl.values():
         w.observe(update, names="value")

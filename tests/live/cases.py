@@ -20,6 +20,7 @@ from nbcore.widgets.backprop import BackpropStepper
 from nbcore.widgets.forward import running_example
 from nbcore.widgets.optimizers import race
 from nbcore.widgets.playground import train_reference
+from nbcore.widgets.schedules import ScheduleExplorer
 
 
 @dataclass(frozen=True)
@@ -133,5 +134,14 @@ CASES = [
         r"loss ([-\d.]+)",
         lambda: train_reference(0, dataset="circles")[1]["loss"],
         root=".nbcore-playground",
+    ),
+    # Chapter 9: schedule explorer, defaults peak 1 and 5 warm-up epochs; schedule set to cosine.
+    LiveCase(
+        "09_practice.ipynb",
+        "schedule",
+        "cosine",
+        r"final training loss ([-\d.]+)",
+        lambda: ScheduleExplorer("cosine").result["final_loss"],
+        root=".nbcore-schedule-explorer",
     ),
 ]
