@@ -1,6 +1,7 @@
 # Neural Networks, Verified: build, test and maintenance targets.
 #   make book     build the HTML book from clean into _build/html (zero warnings)
-#   make test     everything CI checks: build, nbcore tests, nbval over the notebooks, HTML tests
+#   make test     everything CI checks: build, PDF, nbcore tests, nbval over the notebooks, HTML tests
+#   make pdf      the whole book as one PDF, _build/pdf/neural-networks-verified.pdf (from the HTML)
 #   make outputs  re-execute every notebook in place (outputs + widget state)
 #   make lab      JupyterLab on 127.0.0.1 (token printed)
 #   make lint     ruff check + ruff format --check
@@ -22,7 +23,7 @@ LAB_PORT ?= 8888
 # build pulls gigabytes of CUDA). With it, tests compare nbcore with torch; without, they skip.
 TORCH_WHEELS ?= /opt/wheels
 
-.PHONY: venv devvenv book assets browser test outputs lab lint bench clean
+.PHONY: venv devvenv book assets browser pdftools pdf test outputs lab lint bench clean
 
 # Two steps, each (re)run when its requirements file or pyproject.toml is newer than its stamp:
 # `venv` installs what the book build needs (requirements-book.txt), `devvenv` adds the test
@@ -63,7 +64,23 @@ book: venv assets
 browser:
 	@scripts/ensure_chromium.sh
 
-test: devvenv browser book
+pdftools:
+	@scripts/ensure_pdf_tools.sh
+
+# The whole book as one PDF, printed from the built HTML by Debian's Chromium, offline
+# (scripts/make_pdf.py); also copied into _build/html, where every page's download menu links it.
+MAKE_PDF = t0=$$(date +%s); \
+	$(BIN)/python scripts/make_pdf.py; \
+	chmod -R a+rX _build; \
+	echo "timing: pdf $$(( $$(date +%s) - t0 )) s"
+pdf: devvenv browser pdftools book
+	@$(MAKE_PDF)
+
+# Without Chromium or poppler-utils (not root, no apt-get) the PDF is not built and its tests
+# skip, like the browser tests; on CI (CI=true) the ensure scripts have already failed.
+test: devvenv browser pdftools book
+	@if [ -x /usr/bin/chromium ] && command -v pdftohtml >/dev/null; then $(MAKE_PDF); \
+	else echo "test: no Chromium or poppler-utils: the PDF is not built (its tests skip)"; fi
 	@t0=$$(date +%s); \
 	rc=0; PYTHONPATH=scripts$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python -m pytest tests book \
 	    $(NBVAL) -p pytest_phase_timing -ra || rc=$$?; \
