@@ -81,6 +81,23 @@ class Parameter:
         self.data = as_float_array(data, "Parameter", "data")
         self.grad = np.zeros_like(self.data)
 
+    def __setattr__(self, name, value):
+        # p.data = ... / p.grad = ...: a numeric array of the parameter's shape, cast to its
+        # dtype (the shape is fixed at creation: optimizer state and layers are shaped like it)
+        if name in ("data", "grad") and "data" in self.__dict__:
+            value = self._checked(name, value)
+        object.__setattr__(self, name, value)
+
+    def _checked(self, name, value):
+        old = self.__dict__["data"]
+        if type(value) is np.ndarray and value.dtype == old.dtype and value.shape == old.shape:
+            return value  # the common case (a model's flat store assigns its views)
+        where = f"Parameter.{name}"
+        value = as_float_array(value, where, name, nan_check=False)
+        if value.shape != old.shape:
+            raise ValueError(f"{where}: expected an array of shape {old.shape}, got {value.shape}")
+        return value.astype(old.dtype, copy=False)
+
     def zero_grad(self):
         """Set the gradient to zero, in place."""
         self.grad[...] = 0
@@ -296,6 +313,7 @@ class Dense(Layer):
 
     def forward(self, X):
         self._X = None  # a forward that raises leaves no cache
+        self._check_parameters("Dense.forward")
         X = _check_input(X, self.n_in, self.W.data.dtype, "Dense.forward", self.nan_check)
         return self._forward(_frozen(X))
 
@@ -311,6 +329,25 @@ class Dense(Layer):
     def _backward(self, dZ):
         self._add_grads(dZ)
         return dZ @ self.W.data  # dX = dZ W
+
+    def _check_parameters(self, where):
+        """W and b are still Parameters of the right shapes (the reader may assign new ones)."""
+        W, b = self.W, self.b
+        if type(W) is Parameter and type(b) is Parameter:
+            if W.data.shape == (self.n_out, self.n_in) and b.data.shape == (self.n_out,):
+                if W.data.dtype == b.data.dtype:
+                    return
+        for name, value, shape in (("W", W, (self.n_out, self.n_in)), ("b", b, (self.n_out,))):
+            got = value.shape if isinstance(value, Parameter) else type(value).__name__
+            if not isinstance(value, Parameter) or value.shape != shape:
+                raise TypeError(
+                    f"{where}: expected {name} as a Parameter of shape {shape}, got {got} "
+                    f"(assign values with layer.{name}.data[...] = ...)"
+                )
+        if W.data.dtype != b.data.dtype:
+            raise TypeError(
+                f"{where}: expected W and b of one dtype, got {W.data.dtype} and {b.data.dtype}"
+            )
 
     def _check_dZ(self, dZ):
         shape = None if self._X is None else (self._X.shape[0], self.n_out)

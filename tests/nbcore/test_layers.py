@@ -479,3 +479,26 @@ def test_dense_load_state_dict_refuses_and_loads_nothing(state, exc, pattern):
         layer.load_state_dict(state)
     assert_message(info, r"^Dense.load_state_dict: ")
     np.testing.assert_array_equal(layer.W.data, before["W"])
+
+
+# ---------------------------------------------------------------- assignments
+def test_parameter_assignment_keeps_shape_and_dtype():
+    p = nc.Parameter(np.zeros((3, 2)))
+    p.data = np.ones((3, 2), dtype=int)  # cast to the parameter's dtype
+    assert p.data.dtype == np.float64 and p.data.sum() == 6
+    with pytest.raises(ValueError, match=r"Parameter.data: expected an array of shape \(3, 2\)"):
+        p.data = np.ones((2, 3))
+    with pytest.raises(TypeError, match="Parameter.grad: expected grad as an array of numbers"):
+        p.grad = "abc"
+    with pytest.raises(TypeError, match="Parameter.data: expected data as an array of numbers"):
+        p.data = None
+
+
+@pytest.mark.parametrize("value", [np.ones((3, 2)), None, nc.Parameter(np.ones((2, 3)))])
+def test_dense_forward_refuses_a_replaced_weight(value):
+    layer = nc.Dense(2, 3, rng=0)
+    layer.W = value
+    with pytest.raises(
+        TypeError, match=r"Dense.forward: expected W as a Parameter of shape \(3, 2\)"
+    ):
+        layer.forward(np.ones((1, 2)))
