@@ -18,7 +18,16 @@ from __future__ import annotations
 import numpy as np
 
 from nbcore import activations as F
-from nbcore.exercises._base import Feedback, as_number, close, correct, wrong
+from nbcore.exercises._base import (
+    Feedback,
+    as_number,
+    close,
+    correct,
+    describe,
+    float_array,
+    guarded,
+    wrong,
+)
 from nbcore.widgets.neuron import GATES, X_TRUTH, gate_name
 
 __all__ = [
@@ -51,6 +60,7 @@ def _same(a, b):
 # ---- exercise 1: one neuron by hand ------------------------------------------------------------
 
 
+@guarded
 def check_hand_neuron(z, a) -> Feedback:
     """Check z and a = sigmoid(z) for x = (1, 2, -1), w = (0.5, 0.25, -1.5), b = -0.5.
 
@@ -69,7 +79,7 @@ def check_hand_neuron(z, a) -> Feedback:
         )
     zv, av = _number(z), _number(a)
     if zv is None or av is None:
-        return wrong(f"z and a should be numbers, got {z!r} and {a!r}.", "type")
+        return wrong(f"z and a should be numbers, got {describe(z)} and {describe(a)}.", "type")
     a_of_z = float(F.sigmoid(zv))
     consistent = " (Your a is σ of your z, so only z needs fixing.)" if _same(av, a_of_z) else ""
     if not _same(zv, z_ok):
@@ -142,6 +152,7 @@ def _cases():
     ]
 
 
+@guarded
 def check_neuron_function(neuron) -> Feedback:
     """Check ``neuron(X, w, b, g)``: X (m, n), w (n,), b a number, g a function -> a of shape (m,).
 
@@ -186,7 +197,7 @@ def check_neuron_function(neuron) -> Feedback:
                 "missing",
             )
         try:
-            out = np.asarray(out, dtype=float)
+            out = float_array(out)
         except (TypeError, ValueError):
             return wrong(
                 f"your function should return an array of numbers, got {type(out).__name__}.",
@@ -241,7 +252,7 @@ def check_neuron_function(neuron) -> Feedback:
 
 
 def _allclose(a, b):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    a, b = float_array(a), float_array(b)
     return a.shape == b.shape and bool(np.all(np.isfinite(a))) and np.allclose(a, b, atol=1e-8)
 
 
@@ -251,12 +262,13 @@ def _allclose(a, b):
 def _as_outputs(outputs):
     """The reader's four outputs as a float array of shape (4,), or None."""
     try:
-        arr = np.asarray(outputs, dtype=float)
+        arr = float_array(outputs)
     except (TypeError, ValueError):
         return None
     return arr if arr.shape == (4,) and np.all(np.isfinite(arr)) else None
 
 
+@guarded
 def check_bias_prediction(b, outputs) -> Feedback:
     """Check the predicted outputs of the step neuron w = (1, 1) with bias ``b``.
 
@@ -265,7 +277,9 @@ def check_bias_prediction(b, outputs) -> Feedback:
     """
     bv = _number(b)
     if bv is None:
-        return wrong(f"b should be the bias you predicted for, a number; got {b!r}.", "type")
+        return wrong(
+            f"b should be the bias you predicted for, a number; got {describe(b)}.", "type"
+        )
     if outputs is None:
         return wrong(
             f"replace None with your four predicted outputs for b = {bv:g}, e.g. [0, 0, 0, 1].",
@@ -275,7 +289,7 @@ def check_bias_prediction(b, outputs) -> Feedback:
     if out is None:
         return wrong(
             "give four outputs, one per row (0, 0), (0, 1), (1, 0), (1, 1), e.g. "
-            f"[0, 0, 0, 1]; got {outputs!r}.",
+            f"[0, 0, 0, 1]; got {describe(outputs)}.",
             "shape",
         )
     z = X_TRUTH @ np.array([1.0, 1.0]) + bv
@@ -333,6 +347,7 @@ def _gate_key(gate):
     return None
 
 
+@guarded
 def check_gate_weights(gate, w, b) -> Feedback:
     """Check that the step neuron with weights ``w`` (2,) and bias ``b`` computes ``gate``.
 
@@ -341,20 +356,20 @@ def check_gate_weights(gate, w, b) -> Feedback:
     """
     name = _gate_key(gate)
     if name is None:
-        return wrong(f"unknown gate {gate!r}; use one of {list(GATES)}.", "gate")
+        return wrong(f"unknown gate {describe(gate)}; use one of {list(GATES)}.", "gate")
     if w is None or b is None:
         return wrong("replace None with your weights w = [w1, w2] and bias b.", "missing")
     try:
-        wv = np.asarray(w, dtype=float)
+        wv = float_array(w)
     except (TypeError, ValueError):
-        return wrong(f"w should be two numbers [w1, w2]; got {w!r}.", "type")
+        return wrong(f"w should be two numbers [w1, w2]; got {describe(w)}.", "type")
     if wv.shape != (2,):
         return wrong(
             f"w should have shape (2,), one weight per input; got shape {wv.shape}.", "shape"
         )
     bv = _number(b)
     if bv is None or not np.all(np.isfinite(wv)):
-        return wrong(f"b should be one finite number and w finite; got b = {b!r}.", "type")
+        return wrong(f"b should be one finite number and w finite; got b = {describe(b)}.", "type")
     want = np.array(GATES[name])
     with np.errstate(over="ignore", invalid="ignore"):
         z = X_TRUTH @ wv + bv
@@ -415,13 +430,14 @@ def _affine(w, b):
 # ---- exercise 5: how many gates can one neuron compute? ---------------------------------------
 
 
+@guarded
 def check_separable_count(count) -> Feedback:
     """Check the number of two-input Boolean functions a single step neuron computes (14)."""
     if count is None:
         return wrong("replace None with your count (a whole number from 0 to 16).", "missing")
     value = _number(count)
     if value is None or value != round(value):
-        return wrong(f"the count is a whole number from 0 to 16; got {count!r}.", "type")
+        return wrong(f"the count is a whole number from 0 to 16; got {describe(count)}.", "type")
     value = int(round(value))
     if value == 14:
         return correct(

@@ -10,7 +10,17 @@ from __future__ import annotations
 import numpy as np
 
 from nbcore.activations import sigmoid, step
-from nbcore.exercises._base import Feedback, close, correct, wrong
+from nbcore.exercises._base import (
+    Feedback,
+    as_number,
+    close,
+    correct,
+    describe,
+    float_array,
+    guarded,
+    to_float_array,
+    wrong,
+)
 
 __all__ = [
     "check_hidden_unit",
@@ -27,9 +37,10 @@ def _pair(answer):
     """``answer`` as a tuple of two numbers, or None when it is not one."""
     try:
         a, b = answer
-        return float(a), float(b)
-    except (TypeError, ValueError):
+    except Exception:
         return None
+    a, b = as_number(a), as_number(b)
+    return (a, b) if a is not None and b is not None else None
 
 
 # --- Exercise 1: one hidden unit by hand ----------------------------------------------------
@@ -39,6 +50,7 @@ _W_UNIT2 = np.array([-1.0, 0.5])
 _B_UNIT2 = 0.25
 
 
+@guarded
 def check_hidden_unit(answer) -> Feedback:
     """Exercise ex-02-hidden-unit: ``answer = (z, a)`` for hidden unit 2 at x = (2, -1).
 
@@ -51,9 +63,8 @@ def check_hidden_unit(answer) -> Feedback:
     a_ok = float(sigmoid(z_ok))
     pair = _pair(answer)
     if pair is None:
-        try:
-            single = float(answer)
-        except (TypeError, ValueError):
+        single = as_number(answer)
+        if single is None:
             return wrong("give both numbers as a pair: `answer = (z, a)`.", "format")
         if close(single, a_ok, rtol=1e-3, atol=5e-4) or close(single, z_ok, atol=5e-4):
             return wrong(
@@ -131,6 +142,7 @@ def _forward_cases():
     ]
 
 
+@guarded
 def check_forward(forward) -> Feedback:
     """Exercise ex-02-forward: ``forward(X, params)`` with sigmoid after every layer.
 
@@ -159,9 +171,11 @@ def check_forward(forward) -> Feedback:
             return wrong(f"on {name} your function raised {type(e).__name__}: {e}", "error")
         if isinstance(got, (list, tuple)):
             return wrong("return only the output A^[L] (an array), not a list.", "list")
-        got = np.asarray(got, dtype=float) if got is not None else None
         if got is None:
             return wrong("your function returns None: end it with `return A`.", "none")
+        raw, got = got, to_float_array(got)
+        if got is None:
+            return wrong(f"your function returned {describe(raw)}, expected an array.", "format")
         if got.shape == X.shape and np.allclose(got, X):
             return wrong("it returns X unchanged: compute Z and A inside the loop.", "unchanged")
         if got.shape == expected.T.shape and got.shape != expected.shape:
@@ -211,6 +225,7 @@ def check_forward(forward) -> Feedback:
 # Network 4-3-2 (n0 = 4, n1 = 3, n2 = 2) and a batch of m = 5 samples.
 
 
+@guarded
 def check_z1_shape(answer) -> Feedback:
     """Exercise ex-02-z1-shape: the shape of Z^[1] for a 4-3-2 network and a batch of 5."""
     if answer is None:
@@ -249,6 +264,7 @@ def check_z1_shape(answer) -> Feedback:
 _SIZES_EX4 = [784, 128, 64, 10]
 
 
+@guarded
 def check_layers_and_params(answer) -> Feedback:
     """Exercise ex-02-count: ``answer = (L, P)`` for the network 784-128-64-10.
 
@@ -310,6 +326,7 @@ def _step_net(W1, b1, W2, b2):
     return step(Z2)[:, 0], _XOR_INPUTS @ W1.T + b1, Z2
 
 
+@guarded
 def check_xnor_network(W1, b1=None, W2=None, b2=None) -> Feedback:
     """Exercise ex-02-xnor: a 2-2-1 network of step units that computes XNOR.
 
@@ -319,7 +336,7 @@ def check_xnor_network(W1, b1=None, W2=None, b2=None) -> Feedback:
     if W1 is None or b1 is None or W2 is None or b2 is None:
         return wrong("set W1, b1, W2 and b2 (replace every None), then run again.", "missing")
     try:
-        W1, b1, W2, b2 = (np.asarray(v, dtype=float) for v in (W1, b1, W2, b2))
+        W1, b1, W2, b2 = (float_array(v) for v in (W1, b1, W2, b2))
     except (TypeError, ValueError):
         return wrong("W1, b1, W2, b2 must be numbers or arrays of numbers.", "format")
     if W2.shape == (2, 1) or W2.shape == (2,):

@@ -13,7 +13,16 @@ import warnings
 import numpy as np
 
 from nbcore import activations as F
-from nbcore.exercises._base import Feedback, as_number, close, correct, wrong
+from nbcore.exercises._base import (
+    Feedback,
+    as_number,
+    close,
+    correct,
+    describe,
+    float_array,
+    guarded,
+    wrong,
+)
 
 #: The point of the hand computation of exercise ex-03-sigmoid-grad.
 SIGMOID_GRAD_Z = 3.0
@@ -28,7 +37,7 @@ def _missing_or_nan(answer, name="answer"):
     x = as_number(answer)
     if x is None:
         return wrong(
-            f"`{name}` should be a single number, got {type(answer).__name__} {answer!r}.",
+            f"`{name}` should be a single number, got {describe(answer)}.",
             "not-a-number",
         )
     if not np.isfinite(x):
@@ -55,7 +64,7 @@ def _as_result(out, shape):
     if out is None:
         return None
     try:
-        arr = np.asarray(out, dtype=float)
+        arr = float_array(out)
     except (TypeError, ValueError):
         return None
     return arr if arr.shape == shape else None
@@ -88,6 +97,7 @@ def _not_callable(fn, name):
 
 
 # ----------------------------------------------------------------------------- exercise 1
+@guarded
 def check_sigmoid_grad(answer) -> Feedback:
     """Exercise ex-03-sigmoid-grad: the reader's hand value of sigma'(3)."""
     early = _missing_or_nan(answer)
@@ -147,6 +157,7 @@ def check_sigmoid_grad(answer) -> Feedback:
 _STABLE_Z = np.array([[-1000.0, -40.0, -1.0], [0.0, 2.0, 1000.0]])
 
 
+@guarded
 def check_stable_sigmoid(fn) -> Feedback:
     """Exercise ex-03-stable-sigmoid: ``fn(z)`` must equal ``nc.sigmoid`` with no warning.
 
@@ -170,7 +181,7 @@ def check_stable_sigmoid(fn) -> Feedback:
     arr = _as_result(out, z.shape)
     if arr is None:
         return wrong(
-            f"`stable_sigmoid` should return an array of z's shape {z.shape}, got {out!r:.80}.",
+            f"`stable_sigmoid` should return an array of z's shape {z.shape}, got {describe(out)}.",
             "shape",
         )
     expected = F.sigmoid(_STABLE_Z)
@@ -214,6 +225,7 @@ _LEAKY_Z = np.array([-1e300, -3.0, -0.5, 0.5, 2.0, 1e300])
 _LEAKY_ALPHAS = (0.2, 0.05)
 
 
+@guarded
 def check_leaky_relu(fn, fn_grad) -> Feedback:
     """Exercise ex-03-leaky-relu: ``fn(z, alpha)`` and ``fn_grad(z, alpha)`` against nbcore.
 
@@ -314,6 +326,7 @@ def chain_factors(x=CHAIN_X, depth=CHAIN_DEPTH):
     return factors
 
 
+@guarded
 def check_chain_gradient(answer) -> Feedback:
     """Exercise ex-03-chain: d a_5 / d x for five sigmoid units with w = 1, b = 0 at x = 3."""
     early = _missing_or_nan(answer)
@@ -376,6 +389,7 @@ def check_chain_gradient(answer) -> Feedback:
 _TANH_Z = np.array([-1000.0, -3.0, -1.0, -0.25, 0.0, 0.5, 2.0, 1000.0])
 
 
+@guarded
 def check_tanh_via_sigmoid(my_tanh, my_tanh_grad) -> Feedback:
     """Exercise ex-03-tanh-sigmoid: tanh(z) = 2 sigma(2z) - 1 and its derivative 4 sigma'(2z)."""
     for f, name in ((my_tanh, "my_tanh"), (my_tanh_grad, "my_tanh_grad")):

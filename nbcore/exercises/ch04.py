@@ -13,7 +13,15 @@ import warnings
 import numpy as np
 
 import nbcore as nc
-from nbcore.exercises._base import Feedback, close, correct, wrong
+from nbcore.exercises._base import (
+    Feedback,
+    close,
+    correct,
+    describe,
+    float_array,
+    guarded,
+    wrong,
+)
 
 __all__ = [
     "BCE_P",
@@ -47,9 +55,9 @@ def _number(answer, what="a number"):
     if answer is None:
         return wrong(f"set `answer` to {what} first (it is still None).", "missing")
     try:
-        value = np.asarray(answer, dtype=float)
+        value = float_array(answer)
     except (TypeError, ValueError):
-        return wrong(f"expected {what}, got {type(answer).__name__} {answer!r}.", "type")
+        return wrong(f"expected {what}, got {describe(answer)}.", "type")
     if value.size != 1:
         return wrong(
             f"expected a single number (the cost, a mean over the samples), got an array of "
@@ -68,6 +76,7 @@ def _match(value, candidates):
 
 
 # ----------------------------------------------------------------------------- BCE by hand
+@guarded
 def check_bce_by_hand(answer) -> Feedback:
     """Binary cross-entropy cost of p = [0.8, 0.3, 0.5] for y = [1, 0, 1] (natural log)."""
     value = _number(answer)
@@ -139,9 +148,9 @@ def _call(fn, *args):
             "your function returned None: replace `return None` with your code.", "missing"
         )
     try:
-        value = np.asarray(out, dtype=float)
+        value = float_array(out)
     except (TypeError, ValueError):
-        return None, wrong(f"your function returned {out!r}, expected a number.", "type")
+        return None, wrong(f"your function returned {describe(out)}, expected a number.", "type")
     if value.size != 1:
         return None, wrong(
             f"your function returned an array of shape {value.shape}; it should return one "
@@ -151,6 +160,7 @@ def _call(fn, *args):
     return float(value.reshape(())), None
 
 
+@guarded
 def check_rmse(rmse) -> Feedback:
     """The reader's ``rmse(y_hat, y)`` against ``nc.rmse`` on two batches."""
     if rmse is None:
@@ -214,6 +224,7 @@ def check_rmse(rmse) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- Huber by hand
+@guarded
 def check_huber_by_hand(answer) -> Feedback:
     """Huber cost (delta = 1) of the residuals r = [0.5, -2, 3]."""
     value = _number(answer)
@@ -276,6 +287,7 @@ def _focal_terms(alpha_pos, gamma):
     return -at * (1 - pt) ** gamma * np.log(pt)
 
 
+@guarded
 def check_focal_by_hand(answer) -> Feedback:
     """Focal loss (alpha = 0.25, gamma = 2) of p = [0.6, 0.3, 0.1] for y = [1, 0, 0]."""
     value = _number(answer)
@@ -331,6 +343,7 @@ def _match_small(value, candidates):
 
 
 # ----------------------------------------------------------------------------- BCE from logits
+@guarded
 def check_bce_with_logits(bce_with_logits) -> Feedback:
     """The reader's ``bce_with_logits(z, y)`` (a mean) on logits from -800 to 40."""
     z = np.array([-800.0, -2.0, 0.0, 3.0, 40.0])

@@ -10,7 +10,16 @@ from __future__ import annotations
 import numpy as np
 
 from nbcore.activations import sigmoid
-from nbcore.exercises._base import Feedback, close, correct, wrong
+from nbcore.exercises._base import (
+    Feedback,
+    close,
+    correct,
+    describe,
+    float_array,
+    guarded,
+    read_number,
+    wrong,
+)
 
 __all__ = [
     "check_neuron_grad",
@@ -27,11 +36,11 @@ def _pair(answer, what):
     if answer is None:
         return wrong(f"replace None with {what}.", "missing")
     try:
-        arr = np.asarray(answer, dtype=float)
+        arr = float_array(answer)
     except (TypeError, ValueError):
-        return wrong(f"expected {what}, got {answer!r}.", "format")
+        return wrong(f"expected {what}, got {describe(answer)}.", "format")
     if arr.shape != (2,) or not np.all(np.isfinite(arr)):
-        return wrong(f"expected {what}: two finite numbers, got {answer!r}.", "format")
+        return wrong(f"expected {what}: two finite numbers, got {describe(answer)}.", "format")
     return arr
 
 
@@ -39,8 +48,11 @@ def _number(answer, what):
     if answer is None:
         return wrong(f"replace None with {what}.", "missing")
     if isinstance(answer, bool) or not isinstance(answer, (int, float, np.number)):
-        return wrong(f"expected {what} as a number, got {answer!r}.", "format")
-    return float(answer)
+        return wrong(f"expected {what} as a number, got {describe(answer)}.", "format")
+    value, fb = read_number(answer, what)
+    if fb is not None:
+        return wrong(fb.message, "format")
+    return value
 
 
 # ---- ex-05-neuron-grad: one sigmoid neuron with BCE, by hand ----
@@ -53,6 +65,7 @@ def _neuron_reference():
     return a, x, y
 
 
+@guarded
 def check_neuron_grad(answer):
     """``answer = (dL_dw, dL_db)`` for L = BCE(σ(w x + b), y), x = 1.5, w = -1, b = 0.5, y = 0."""
     arr = _pair(answer, "a pair (dL_dw, dL_db)")
@@ -103,6 +116,7 @@ def _batch_reference():
     return w, b, lr, float((x * r).sum()), float(r.sum()), len(x)
 
 
+@guarded
 def check_batch_update(answer):
     """``answer = (w_new, b_new)`` after one SGD step on the mean BCE of the two samples."""
     arr = _pair(answer, "a pair (w_new, b_new)")
@@ -144,18 +158,21 @@ def _dense_case():
     return rng.normal(size=(m, n_out)), rng.normal(size=(m, n_in)), rng.normal(size=(n_out, n_in))
 
 
+@guarded
 def check_dense_backward(fn):
     """``fn(dZ, A_prev, W) -> (dW, db, dA_prev)``, checked on a batch of m = 4, 3 -> 2 units."""
     if fn is None:
         return wrong("define dense_backward, then pass the function itself.", "missing")
     if not callable(fn):
-        return wrong(f"Expected a function dense_backward(dZ, A_prev, W), got {fn!r}.", "format")
+        return wrong(
+            f"Expected a function dense_backward(dZ, A_prev, W), got {describe(fn)}.", "format"
+        )
     dZ, A, W = _dense_case()
     try:
         out = fn(dZ.copy(), A.copy(), W.copy())
         if out is None:
             return wrong("your function returns None: return the tuple (dW, db, dA_prev).", "none")
-        dW, db, dA = (np.asarray(v, dtype=float) for v in out)
+        dW, db, dA = (float_array(v) for v in out)
     except Exception as err:  # the reader's code: report, never crash
         return wrong(
             f"Your function raised {type(err).__name__}: {err}. It must return three arrays "
@@ -193,6 +210,7 @@ def check_dense_backward(fn):
 
 
 # ---- ex-05-double-backward: predict the relative error ----
+@guarded
 def check_double_backward_error(answer):
     """The relative error gradcheck reports when every analytic gradient is doubled."""
     value = _number(answer, "your predicted relative error")
@@ -217,19 +235,20 @@ def check_double_backward_error(answer):
 
 
 # ---- ex-05-sigmoid-backward: the reader's sigmoid_backward(dA, Z) ----
+@guarded
 def check_sigmoid_backward(fn):
     """``fn(dA, Z) -> dZ`` for A = σ(Z), checked on a small batch."""
     if fn is None:
         return wrong("define sigmoid_backward, then pass the function itself.", "missing")
     if not callable(fn):
-        return wrong(f"Expected a function sigmoid_backward(dA, Z), got {fn!r}.", "format")
+        return wrong(f"Expected a function sigmoid_backward(dA, Z), got {describe(fn)}.", "format")
     Z = np.array([[-2.0, 0.0, 0.5], [1.0, 3.0, -0.5]])
     dA = np.array([[0.5, -1.0, 2.0], [1.5, -0.5, 1.0]])
     try:
         dZ = fn(dA.copy(), Z.copy())
         if dZ is None:
             return wrong("your function returns None: return the array dZ.", "none")
-        dZ = np.asarray(dZ, dtype=float)
+        dZ = float_array(dZ)
     except Exception as err:  # the reader's code: report, never crash
         return wrong(f"Your function raised {type(err).__name__}: {err}.", "raised")
     S = sigmoid(Z)
@@ -274,6 +293,7 @@ def _second_iteration_losses():
     return out
 
 
+@guarded
 def check_second_iteration(answer):
     """The BCE loss of the running example after TWO SGD steps (η = 0.5)."""
     value = _number(answer, "the loss after two steps")

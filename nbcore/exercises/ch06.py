@@ -13,7 +13,15 @@ import warnings
 import numpy as np
 
 import nbcore as nc
-from nbcore.exercises._base import Feedback, close, correct, wrong
+from nbcore.exercises._base import (
+    Feedback,
+    close,
+    correct,
+    describe,
+    float_array,
+    guarded,
+    wrong,
+)
 
 __all__ = [
     "HAND_CLASS",
@@ -36,9 +44,9 @@ def _array(answer, name, shape):
     if answer is None:
         return wrong(f"set `{name}` first (it is still None).", "missing")
     try:
-        a = np.asarray(answer, dtype=float)
+        a = float_array(answer)
     except (TypeError, ValueError):
-        return wrong(f"expected `{name}` as numbers, got {answer!r}.", "type")
+        return wrong(f"expected `{name}` as numbers, got {describe(answer)}.", "type")
     if a.shape != shape:
         return wrong(f"expected `{name}` of shape {shape}, got shape {a.shape}.", "shape")
     return a
@@ -65,18 +73,19 @@ def _quiet(fn, *args):
     if out is None:
         return None, wrong("your function returned None: replace `return None`.", "missing")
     try:
-        return np.asarray(out, dtype=float), None
+        return float_array(out), None
     except (TypeError, ValueError):
-        return None, wrong(f"your function returned {out!r}, expected numbers.", "type")
+        return None, wrong(f"your function returned {describe(out)}, expected numbers.", "type")
 
 
 def _same(a, b, rtol=1e-6, atol=1e-9):
     """Equal shapes and values, with nan matching nan (to recognise a broken formula)."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    a, b = float_array(a), float_array(b)
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
 
 
 # ----------------------------------------------------------------------------- by hand
+@guarded
 def check_softmax_by_hand(p, loss) -> Feedback:
     """softmax([2, 0, -1]) and the cross-entropy loss for the true class 2 (label 1)."""
     z, c = HAND_Z, HAND_CLASS
@@ -117,9 +126,9 @@ def check_softmax_by_hand(p, loss) -> Feedback:
     if loss is None:
         return wrong("p is right. Now set `loss` (it is still None).", "missing")
     try:
-        value = float(np.asarray(loss, dtype=float).reshape(()))
+        value = float(float_array(loss).reshape(()))
     except (TypeError, ValueError):
-        return wrong(f"expected `loss` as one number, got {loss!r}.", "type")
+        return wrong(f"expected `loss` as one number, got {describe(loss)}.", "type")
     if close(value, expected_loss, rtol=2e-3, atol=2e-4):
         return correct(f"p = {np.round(expected_p, 4).tolist()}, loss = {expected_loss:.4f}.")
     for cand, tag, msg in [
@@ -220,6 +229,7 @@ def _softmax_candidates(Z):
 
 
 # ----------------------------------------------------------------------------- check
+@guarded
 def check_stable_softmax(softmax) -> Feedback:
     """The reader's ``softmax(Z)`` for a batch Z of shape (m, k), rows = samples."""
     batches = [
@@ -256,6 +266,7 @@ def check_stable_softmax(softmax) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- gradient
+@guarded
 def check_softmax_ce_grad(grad) -> Feedback:
     """dL/dz of softmax + cross-entropy for z = [2, 0, -1] and true class 2 (label 1)."""
     z, c = HAND_Z, HAND_CLASS
@@ -299,6 +310,7 @@ def check_softmax_ce_grad(grad) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- temperature
+@guarded
 def check_temperature(p) -> Feedback:
     """softmax(z / T) for z = [2, 0, -1] and T = 0.5."""
     z, T = HAND_Z, TEMPERATURE
@@ -330,6 +342,7 @@ def check_temperature(p) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- logsumexp
+@guarded
 def check_logsumexp(logsumexp) -> Feedback:
     """The reader's ``logsumexp(z)`` for a 1-D array z, finite for logits of ±1000."""
     cases = [

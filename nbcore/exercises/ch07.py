@@ -13,7 +13,15 @@ import warnings
 
 import numpy as np
 
-from nbcore.exercises._base import Feedback, as_number, correct, wrong
+from nbcore.exercises._base import (
+    Feedback,
+    as_number,
+    correct,
+    describe,
+    float_array,
+    guarded,
+    wrong,
+)
 from nbcore.layers import Parameter
 from nbcore.optimizers import SGD, AdaGrad, Adam
 
@@ -45,7 +53,7 @@ def _as_pair(answer):
     if isinstance(answer, (str, bytes, bool)) or answer is None:
         return None
     try:
-        arr = np.asarray(answer, dtype=float)
+        arr = float_array(answer)
     except (TypeError, ValueError):
         return None
     return arr if arr.shape == (2,) else None
@@ -84,13 +92,13 @@ def _unpack(out, name, shape):
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         return wrong(
             f"`{name}` should return two things, the new theta and the new state, as "
-            f"`return theta, v`; got {out!r:.80}.",
+            f"`return theta, v`; got {describe(out)}.",
             "not-a-pair",
         )
     try:
-        a, b = (np.asarray(x, dtype=float) for x in out)
+        a, b = (float_array(x) for x in out)
     except (TypeError, ValueError):
-        return wrong(f"`{name}` returned non-numbers: {out!r:.80}.", "not-a-pair")
+        return wrong(f"`{name}` returned non-numbers: {describe(out)}.", "not-a-pair")
     if a.shape != shape or b.shape != shape:
         return wrong(
             f"`{name}` returned shapes {a.shape} and {b.shape}; expected {shape} for both.",
@@ -145,6 +153,7 @@ def _adam_variant(
     return np.array(out)
 
 
+@guarded
 def check_adam_steps(answer) -> Feedback:
     """Exercise ex-07-adam-steps: ``answer = [theta_1, theta_2]`` after two Adam steps.
 
@@ -164,7 +173,7 @@ def check_adam_steps(answer) -> Feedback:
     pair = _as_pair(answer)
     if pair is None:
         return wrong(
-            f"`answer` should be a list of two numbers [theta_1, theta_2], got {answer!r:.60}.",
+            f"`answer` should be a list of two numbers [theta_1, theta_2], got {describe(answer)}.",
             "not-a-pair",
         )
     if not np.all(np.isfinite(pair)):
@@ -259,6 +268,7 @@ def _momentum_reference(lr=MOMENTUM_LR, mu=MOMENTUM_MU, nesterov=False, steps=MO
     return np.array(thetas), np.array(vs)
 
 
+@guarded
 def check_momentum_step(momentum_step) -> Feedback:
     """Exercise ex-07-momentum: ``momentum_step(theta, v, g, lr, mu) -> (theta, v)``.
 
@@ -347,6 +357,7 @@ def lr_threshold(curvatures=LR_CURVATURES):
     return 2.0 / max(curvatures)
 
 
+@guarded
 def check_lr_threshold(answer) -> Feedback:
     """Exercise ex-07-lr-threshold: the largest stable lr on f(x, y) = 2x^2 + 10y^2 (= 0.1).
 
@@ -357,7 +368,7 @@ def check_lr_threshold(answer) -> Feedback:
         return wrong("set `lr_max` to a number first (it is still None).", "missing")
     x = as_number(answer)
     if x is None:
-        return wrong(f"`lr_max` should be one number, got {answer!r:.60}.", "not-a-number")
+        return wrong(f"`lr_max` should be one number, got {describe(answer)}.", "not-a-number")
     if not np.isfinite(x) or x <= 0:
         return wrong(f"`lr_max` = {x}: a learning rate is a positive number.", "not-positive")
     lo, hi = LR_CURVATURES
@@ -465,6 +476,7 @@ def _run_reader_adagrad(fn, eps):
     return np.array(out)
 
 
+@guarded
 def check_adagrad_step(adagrad_step) -> Feedback:
     """Exercise ex-07-adagrad: ``adagrad_step(theta, G, g, lr, eps) -> (theta, G)`` on arrays.
 

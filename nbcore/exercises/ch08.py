@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from nbcore.exercises._base import Feedback, close, correct, wrong
+from nbcore.exercises._base import (
+    Feedback,
+    as_number,
+    close,
+    correct,
+    describe,
+    guarded,
+    to_float_array,
+    wrong,
+)
 
 __all__ = [
     "L2_EXERCISE",
@@ -29,13 +38,8 @@ _MISSING = "replace None with your answer, then run this cell again."
 
 def _number(x):
     """``x`` as a finite float, or None."""
-    if isinstance(x, bool):
-        return None
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if np.isfinite(v) else None
+    v = as_number(x)
+    return v if v is not None and np.isfinite(v) else None
 
 
 # --- Exercise 1: one L2-regularised update by hand -------------------------------------------
@@ -51,6 +55,7 @@ def _l2_values(coef):
     return g, e["w"] - e["lr"] * g
 
 
+@guarded
 def check_l2_update(answer) -> Feedback:
     """Exercise ex-08-l2: ``answer = (g, w_new)`` for one regularised SGD step.
 
@@ -124,6 +129,7 @@ def check_l2_update(answer) -> Feedback:
 
 
 # --- Exercise 2: inverted dropout --------------------------------------------------------------
+@guarded
 def check_dropout(dropout) -> Feedback:
     """Exercise ex-08-dropout: ``dropout(A, p, rng, training)`` implements inverted dropout.
 
@@ -147,7 +153,11 @@ def check_dropout(dropout) -> Feedback:
             return None, wrong(f"your function raised {type(e).__name__}: {e}", "error")
         if out is None:
             return None, wrong("your function returns None: return the new array.", "none")
-        out = np.asarray(out, dtype=float)
+        raw, out = out, to_float_array(out)
+        if out is None:
+            return None, wrong(
+                f"your function returned {describe(raw)}, expected an array.", "format"
+            )
         if out.shape != A.shape:
             return None, wrong(
                 f"the output has shape {out.shape}, expected A's shape {A.shape}.", "shape"
@@ -277,6 +287,7 @@ _WHY = {
 }
 
 
+@guarded
 def check_diagnosis(answer) -> Feedback:
     """Exercise ex-08-diagnosis: a dict ``{"A": ..., "B": ..., "C": ..., "D": ...}`` of
     "high bias", "high variance", "both" or "good" for the (training error, dev error) pairs of
@@ -298,7 +309,8 @@ def check_diagnosis(answer) -> Feedback:
         key = " ".join(str(v).lower().replace("-", " ").split()) if isinstance(v, str) else None
         if key not in _SYNONYMS:
             return wrong(
-                f'model {k}: use one of "high bias", "high variance", "both", "good" (got {v!r}).',
+                f'model {k}: use one of "high bias", "high variance", "both", "good" '
+                f"(got {describe(v)}).",
                 "format",
             )
         given[k] = _SYNONYMS[key]
@@ -331,6 +343,7 @@ def check_diagnosis(answer) -> Feedback:
 
 
 # --- Exercise 4: predict the symmetry -----------------------------------------------------------
+@guarded
 def check_symmetry(answer) -> Feedback:
     """Exercise ex-08-symmetry: the number of distinct rows of W^[1] after training a network
     whose weights all start at the same non-zero value (answer: 1)."""
@@ -381,6 +394,7 @@ def spirals_data():
     return X_train, y_train, X_dev, y_dev
 
 
+@guarded
 def check_spirals(model, target=0.95) -> Feedback:
     """Exercise ex-08-spirals: a trained nbcore model reaching ``target`` dev accuracy.
 
