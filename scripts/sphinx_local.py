@@ -16,6 +16,13 @@
 4. Page weight: a page that shows no saved ipywidget view (the kernel-free controls use their
    text/html view, see nbcore/widgets/_html.py) gets neither the notebook's saved widget state
    nor the widget manager's scripts (about 5 MB), and every image of a page is loaded lazily.
+5. One repository setting: ``repository: url/branch`` in _config.yml (which also drives the
+   Binder, Colab, repository and issue buttons) fills ``{{ repository_url }}``,
+   ``{{ repository_branch }}`` and ``{{ repository_name }}`` in the sources, code blocks
+   included (intro.md's ``git clone``). tests/book/test_launch.py checks the other copies
+   (nbcore/widgets/_html.py, the notebooks' saved links and set-up cells) against it.
+6. Every page's download menu gets "Whole book (.pdf)", the PDF that ``make pdf``
+   (scripts/make_pdf.py) prints from the built book and copies into the HTML output.
 """
 
 from __future__ import annotations
@@ -208,7 +215,47 @@ def _status_as_text() -> None:
     execution_tables._key2transform["succeeded"] = lambda ok: "ok" if ok is True else "error"
 
 
+PDF_NAME = "neural-networks-verified.pdf"
+
+
+def repository_settings(app) -> dict[str, str]:
+    """The configured repository (``repository:`` in _config.yml) as substitution values."""
+    opts = app.config.html_theme_options or {}
+    url = str(opts.get("repository_url", "")).rstrip("/")
+    return {
+        "repository_url": url,
+        "repository_branch": str(opts.get("repository_branch", "main")),
+        "repository_name": url.rsplit("/", 1)[-1],
+    }
+
+
+def _fill_repository(app, docname, source):
+    text = source[0]
+    if "{{" not in text:
+        return
+    for key, value in repository_settings(app).items():
+        text = re.sub(r"\{\{\s*" + key + r"\s*\}\}", lambda _m, v=value: v, text)
+    source[0] = text
+
+
+def _book_pdf_button(app, pagename, templatename, context, doctree):
+    for button in context.get("header_buttons") or []:
+        if button.get("label") == "download-buttons":
+            button["buttons"].append(
+                {
+                    "type": "link",
+                    "url": context["pathto"](PDF_NAME, 1),
+                    "text": "Whole book (.pdf)",
+                    "tooltip": "Download the whole book as one PDF",
+                    "icon": "fas fa-book",
+                    "label": "download-book-pdf-button",
+                }
+            )
+
+
 def setup(app):
+    app.connect("source-read", _fill_repository)
+    app.connect("html-page-context", _book_pdf_button, priority=899)
     _status_as_text()
     _patch_search_index()
     app.connect("html-page-context", _search_page_script, priority=100)
