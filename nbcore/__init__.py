@@ -6,6 +6,7 @@ ipywidgets or scikit-learn when they are used.
 """
 
 from nbcore import lr_scheduler
+from nbcore._random import manual_seed
 from nbcore.activations import (
     gelu,
     gelu_grad,
@@ -25,7 +26,6 @@ from nbcore.activations import (
     tanh,
     tanh_grad,
 )
-from nbcore._random import manual_seed
 from nbcore.autograd import Value
 from nbcore.checkpoint import load, save
 from nbcore.clip import clip_grad_norm_, clip_grad_value_
