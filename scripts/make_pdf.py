@@ -357,11 +357,13 @@ def print_pdf(html_dir: Path, out: Path, toc_page_numbers: bool = False) -> dict
             page.wait_for_function(
                 "() => Array.from(document.images).every(i => i.complete)", timeout=120_000
             )
-            raw_tex = page.evaluate(
-                "() => document.querySelectorAll('mjx-merror, .MathJax_Error').length"
+            tex_errors = page.evaluate(
+                """() => Array.from(document.querySelectorAll('mjx-merror')).map(e =>
+                    (e.getAttribute('data-mjx-error') || '') + ' in ' +
+                    (e.closest('[id]') ? e.closest('[id]').id : '?'))"""
             )
-            if raw_tex:
-                print(f"make_pdf: MathJax reported {raw_tex} error(s)", file=sys.stderr)
+            for err in tex_errors:
+                print(f"make_pdf: MathJax error: {err}", file=sys.stderr)
             t_loaded = time.monotonic()
             options = dict(
                 format="A4",

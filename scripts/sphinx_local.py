@@ -183,6 +183,8 @@ def _index_math_as_text(doctree: nodes.document) -> nodes.document:
     copy = doctree.deepcopy()
     for node in list(copy.findall(is_math)):
         pad = " " if isinstance(node, nodes.math_block) else ""
+        for att in ("ids", "names", "classes", "dupnames"):  # a labelled equation has ids
+            node[att] = []
         node.replace_self(nodes.Text(pad + tex_to_text(node.astext()) + pad))
     return copy
 
@@ -241,6 +243,9 @@ def _fill_repository(app, docname, source):
 def _book_pdf_button(app, pagename, templatename, context, doctree):
     for button in context.get("header_buttons") or []:
         if button.get("label") == "download-buttons":
+            for item in button["buttons"]:
+                if item.get("label") == "download-pdf-button":  # the theme's window.print()
+                    item["text"] = "This page (print)"
             button["buttons"].append(
                 {
                     "type": "link",
