@@ -183,16 +183,25 @@ class ScheduleExplorer:
 
 
 def schedule_scrubber(peak=1.0, warmup=5):
-    """Kernel-free: a slider over the schedule types at one peak rate (works in the HTML book)."""
-    from nbcore.widgets._html import frame_scrubber
+    """Kernel-free: a slider over the schedule types at one peak rate (works in the HTML book).
+
+    One figure is drawn and updated for each schedule type (faster than a new figure per frame),
+    each state stored as a PNG frame (see ``frame_scrubber``).
+    """
+    import matplotlib.pyplot as plt
+
+    from nbcore.widgets._html import FRAME_SCALE, figure_to_png, frames_control
 
     explorer = ScheduleExplorer(peak=peak, warmup=warmup)
-
-    def render(kind):
+    fig = explorer.figure()
+    pngs = []
+    for kind in SCHEDULES:
         explorer.configure(schedule=kind)
-        return explorer.figure()
-
-    return frame_scrubber(render, list(SCHEDULES), "schedule", start="warm-up + cosine")
+        explorer._update_figure()
+        pngs.append(figure_to_png(fig, dpi=72 * FRAME_SCALE, close=False, colors=64))
+    plt.close(fig)
+    start = SCHEDULES.index("warm-up + cosine")
+    return frames_control(pngs, list(SCHEDULES), "schedule", start=start)
 
 
 def show_schedule_explorer(**config):
