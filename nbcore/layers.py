@@ -356,8 +356,9 @@ class Dense(Layer):
     def _add_grads(self, dZ):
         """dW += dZ^T X and db += sum of dZ's rows; the backward pass without dX (a model's
         first layer in ``train``, where dL/dX is not needed)."""
-        self.W.grad += (self._X.T @ dZ).T  # dZ^T X, made in W's memory order (see Notes)
-        self.b.grad += _sum_rows(dZ)  # dZ.sum(axis=0)
+        dW, db = self.W.grad, self.b.grad  # add in place (no Parameter attribute assignment)
+        dW += (self._X.T @ dZ).T  # dZ^T X, made in W's memory order (see Notes)
+        db += _sum_rows(dZ)  # dZ.sum(axis=0)
 
     def parameters(self):
         return [self.W, self.b]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -247,8 +248,11 @@ def train(
         # checked, to report it.
         if epoch == 0 or not lean:
             forward, loss_of, backward = model.forward, loss_fn.forward, checked_backward
+            dpred = loss_fn.backward
         else:
             forward, loss_of, backward = model._forward, loss_fn._forward, model._backward
+            dpred = partial(getattr, loss_fn, "_dpred")  # the loss's cache, no copy: train
+            # hands it straight to the model and never to the reader
         total, correct = 0.0, 0.0
         for idx in _batches(X.shape[0], batch_size, rng, shuffle):
             Xb, Yb = X[idx], Y[idx]
@@ -260,7 +264,7 @@ def train(
             total += loss * Xb.shape[0]
             if is_clf:
                 correct += _correct(loss_fn, pred, labels[idx])
-            backward(loss_fn.backward())
+            backward(dpred())
             optimizer.step()
         history.loss.append(total / X.shape[0])
         if is_clf:
