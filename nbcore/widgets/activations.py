@@ -30,7 +30,7 @@ NAMES = {
     "relu": "ReLU",
     "leaky_relu": "leaky ReLU",
     "softplus": "softplus",
-    "gelu": "GELU (tanh approx.)",
+    "gelu": "GELU (exact)",
 }
 
 
@@ -292,7 +292,7 @@ class Comparison:
         self.g_dots, self.d_dots = [], []
         for i, (name, (g, d)) in enumerate(zip(self.names, self.pairs, strict=True)):
             c = COLORS[i % len(COLORS)]
-            label = NAMES[name].split(" (")[0]  # short: "GELU", not "GELU (tanh approx.)"
+            label = NAMES[name].split(" (")[0]  # short: "GELU", not "GELU (exact)"
             self.ax_g.plot(zs, g(zs), color=c, lw=1.6, label=label)
             self.ax_d.plot(zs, d(zs), color=c, lw=1.6, label=label)
             self.g_dots.append(self.ax_g.plot([], [], "o", color=c, ms=5)[0])
