@@ -37,7 +37,7 @@ def page_file(page: str) -> Path:
 def test_toc_lists_every_chapter_and_appendix():
     stems = [Path(p).name for p in PAGES]
     assert stems[0] == "intro"
-    assert stems[1:9] == [
+    assert stems[1:10] == [
         "01_neuron",
         "02_forward",
         "03_activations",
@@ -46,8 +46,9 @@ def test_toc_lists_every_chapter_and_appendix():
         "06_softmax",
         "07_optimizers",
         "08_training",
+        "09_practice",
     ]
-    assert stems[9:] == ["notation", "glossary", "pitfalls", "api", "benchmarks", "status"]
+    assert stems[10:] == ["notation", "glossary", "pitfalls", "api", "benchmarks", "status"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -1,4 +1,4 @@
-"""Every exercise checker of chapters 1-8 meets garbage: it never raises and never says "correct".
+"""Every exercise checker of chapters 1-9 meets garbage: it never raises and never says "correct".
 
 The checkers are discovered from ``nbcore.exercises.chNN.__all__``; each is fed every garbage
 answer below in every argument position (the other positions hold None, or the right answer
@@ -14,7 +14,7 @@ import pytest
 
 from nbcore.exercises import Feedback
 
-CHAPTERS = [f"nbcore.exercises.ch{n:02d}" for n in range(1, 9)]
+CHAPTERS = [f"nbcore.exercises.ch{n:02d}" for n in range(1, 10)]
 
 
 class _FloatRaises:
@@ -141,7 +141,7 @@ def _positions(fn):
 
 def test_every_chapter_has_checkers():
     chapters = {c for c, _, _ in CHECKERS}
-    assert chapters == {f"ch{n:02d}" for n in range(1, 9)}
+    assert chapters == {f"ch{n:02d}" for n in range(1, 10)}
     assert len(CHECKERS) >= 40
 
 
