@@ -31,9 +31,23 @@
     }
   });
 
-  // Give the visible buttons the names and state a screen reader needs (the themes set
-  // aria-label only on the hidden first buttons, and a title on the visible ones).
+  // Give the visible buttons the names a screen reader needs (the themes set aria-label only on
+  // the hidden first buttons, and a title on the visible ones), and make names agree with what
+  // buttons show (WCAG 2.5.3 "label in name"): the search field shows "Search Ctrl+K" but was
+  // named "Search"; the colour-mode icons carry titles ("Light") that the name "Color mode"
+  // lacks; myst-nb's "Show code cell source" toggles were all named "Toggle hidden content".
   const label = () => {
+    for (const button of document.querySelectorAll(".search-button-field[aria-label]")) {
+      if (button.querySelector(".search-button__default-text")) button.removeAttribute("aria-label");
+    }
+    for (const icon of document.querySelectorAll(".theme-switch-button .theme-switch")) {
+      icon.removeAttribute("title");
+      icon.setAttribute("aria-hidden", "true");
+      icon.querySelectorAll("title").forEach((t) => t.remove());
+    }
+    for (const summary of document.querySelectorAll("details.hide > summary[aria-label]")) {
+      if (summary.textContent.trim()) summary.removeAttribute("aria-label");
+    }
     for (const kind of KINDS) {
       const name = kind === "primary" ? "Chapters" : "Contents of this page";
       for (const button of document.querySelectorAll(`.${kind}-toggle`)) {
@@ -48,4 +62,6 @@
   } else {
     label();
   }
+  // Font Awesome (deferred) may turn the icons into SVGs after that, copying their titles.
+  window.addEventListener("load", label);
 })();
