@@ -328,14 +328,15 @@ def difference(given, expected) -> str:
 def matches_to_decimals(value, expected, decimals: int) -> bool:
     """True when ``value`` is ``expected`` given to ``decimals`` decimals (never raises).
 
-    One unit in the last place is allowed either way (rounding of intermediate results), so for
-    4 decimals 0.8807, 0.8808, 0.8809 and 0.880797 all match 0.880797, but 0.88 does not.
+    One unit in the last place of the rounded value is allowed either way (rounding of
+    intermediate results), so for 4 decimals 0.8807, 0.8808, 0.8809 and 0.880797 all match
+    0.880797, but 0.88 and 0.881 do not.
     """
     v, e = as_number(value), as_number(expected)
     if v is None or e is None or not (math.isfinite(v) and math.isfinite(e)):
         return False
     unit = 10.0 ** (-decimals)
-    return abs(v - e) <= unit * (1 + 1e-9)
+    return abs(v - round(e, decimals)) <= unit * (1 + 1e-6)
 
 
 def guarded(checker):

@@ -25,7 +25,9 @@ from nbcore.exercises._base import (
     correct,
     describe,
     float_array,
+    fmt,
     guarded,
+    matches_to_decimals,
     wrong,
 )
 from nbcore.widgets.neuron import GATES, X_TRUTH, gate_name
@@ -110,8 +112,15 @@ def check_hand_neuron(z, a) -> Feedback:
             + consistent,
             "z-value",
         )
-    if _same(av, a_ok):
+    if matches_to_decimals(av, a_ok, 4):
         return correct(f"z = {z_ok:g} and a = σ({z_ok:g}) = {a_ok:.4f}.")
+    if abs(av - a_ok) < 0.01:
+        return wrong(
+            f"z = {z_ok:g} is right and a = {fmt(av)} is near, but the exercise asks for four "
+            f"decimals (yours differs from σ(2) = 1/(1 + e^(-2)) by "
+            f"{abs(av - a_ok):.1e}).",
+            "precision",
+        )
     diagnoses = [
         (float(F.step(z_ok)), "wrong-activation", "that is step(z); this neuron uses the sigmoid."),
         (z_ok, "wrong-activation", "that is z itself (the identity); apply σ(z) = 1/(1 + e^(-z))."),
@@ -377,6 +386,16 @@ def check_gate_weights(gate, w, b) -> Feedback:
     got = (z > 0).astype(int)
     on_line = np.flatnonzero(z == 0)
     if np.array_equal(got, want):
+        margin = float(np.min(np.abs(z)))
+        if margin < 0.5 - 1e-9:
+            i = int(np.argmin(np.abs(z)))
+            row = tuple(int(v) for v in X_TRUTH[i])
+            return wrong(
+                f"your neuron computes {name}, but at {row} z = {fmt(z[i])}, closer to 0 than "
+                "the 0.5 the exercise asks for. Scale w and b up, or move b to the middle of "
+                "the allowed interval, so that every |z| >= 0.5.",
+                "margin",
+            )
         if on_line.size:
             rows = ", ".join(str(tuple(int(v) for v in X_TRUTH[i])) for i in on_line)
             return correct(

@@ -17,7 +17,9 @@ from nbcore.exercises._base import (
     correct,
     describe,
     float_array,
+    fmt,
     guarded,
+    matches_to_decimals,
     to_float_array,
     wrong,
 )
@@ -76,6 +78,11 @@ def check_hidden_unit(answer) -> Feedback:
         return wrong("you swapped the two numbers: the order is (z, a).", "swapped")
     if not close(z, z_ok, atol=5e-4):
         candidates = {
+            "unit1": (
+                float(np.array([0.5, -1.0]) @ _X_EX1 + 0.25),
+                "you used hidden unit 1's weights, row 1 of W^[1], (w1, w2) = (0.5, -1). Unit 2 "
+                "reads row 2, (w3, w4) = (-1, 0.5), with its bias b2 = 0.25.",
+            ),
             "no_bias": (float(_W_UNIT2 @ _X_EX1), "you forgot the bias b2 = 0.25."),
             "double_bias": (
                 z_ok + _B_UNIT2,
@@ -104,8 +111,14 @@ def check_hidden_unit(answer) -> Feedback:
         return wrong("a is the activation σ(z), not z itself.", "no_activation")
     if close(a, float(sigmoid(-z_ok)), atol=5e-4):
         return wrong("a sign slipped: σ(z) = 1 / (1 + e^(-z)); you computed σ(-z).", "sign")
-    if close(a, a_ok, atol=5e-4):
+    if matches_to_decimals(a, a_ok, 4):
         return correct(f"z = {z_ok:g} and a = σ({z_ok:g}) = {a_ok:.4f}.")
+    if abs(a - a_ok) < 0.01:
+        return wrong(
+            f"z is right and a = {fmt(a)} is near, but four decimals are asked: yours differs "
+            f"from σ({z_ok:g}) by {abs(a - a_ok):.1e}. Keep more digits of e^2.25.",
+            "precision",
+        )
     return wrong(f"z is right; now recompute a = σ(z) = 1 / (1 + e^(-z)) for z = {z_ok:g}.", "a")
 
 

@@ -242,6 +242,7 @@ def check_huber_by_hand(answer) -> Feedback:
     no_half_quad = np.where(small, r * r, d * (a - 0.5 * d)).mean()
     no_half_lin = np.where(small, 0.5 * r * r, d * (a - d)).mean()
     no_half_both = np.where(small, r * r, d * (a - d)).mean()
+    no_offset = np.where(small, 0.5 * r * r, d * a).mean()
     found = _match(
         value,
         [
@@ -256,6 +257,13 @@ def check_huber_by_hand(answer) -> Feedback:
                 "missing_half",
                 "you forgot the 1/2 in the linear part: for |r| > δ the loss is "
                 "δ(|r| - δ/2), so r = 3 gives 2.5, not 2.",
+            ),
+            (
+                no_offset,
+                "missing_offset",
+                "you left out the −δ/2 in the linear part: for |r| > δ the loss is "
+                "δ(|r| − δ/2), so r = −2 gives 1.5 (not 2) and r = 3 gives 2.5 (not 3). "
+                "The offset makes the two branches meet at |r| = δ.",
             ),
             (
                 no_half_both,
@@ -298,9 +306,18 @@ def check_focal_by_hand(answer) -> Feedback:
     if close(value, expected, rtol=2e-3, atol=2e-5):
         return correct(f"J = {expected:.5f}; nc.focal_loss(p, y, alpha=0.25, gamma=2) agrees.")
     pt = np.where(FOCAL_Y == 1, FOCAL_P, 1 - FOCAL_P)
+    at = np.where(FOCAL_Y == 1, 0.25, 0.75)
+    p = FOCAL_P
     found = _match_small(
         value,
         [
+            (
+                (-at * (1 - p) ** 2 * np.log(p)).mean(),
+                "p_instead_of_pt",
+                "you used p where the formula has p_t: for a sample with y = 0, p_t = 1 − p "
+                "(the probability of its TRUE class), so the second sample has p_t = 0.7, "
+                "not 0.3.",
+            ),
             (
                 _focal_terms(0.75, 2.0).mean(),
                 "alpha_wrong_class",
@@ -374,6 +391,12 @@ def check_bce_with_logits(bce_with_logits) -> Feedback:
                 "you went through probabilities and clamped the log: σ(-800) = 0 and "
                 "σ(40) = 1 exactly, so the clamp gives 100 instead of the true 800 and 40. "
                 "Work with z directly: max(z, 0) - z y + ln(1 + e^{-|z|}).",
+            ),
+            (
+                np.mean(np.maximum(z, 0) + z * y + np.log1p(np.exp(-np.abs(z)))),
+                "plus_zy",
+                "you wrote + z y; the loss is max(z, 0) − z y + ln(1 + e^{−|z|}) (the z y term "
+                "comes from −y ln σ(z) and carries a minus sign).",
             ),
             (expected / LN10, "log10", "you used log base 10; the loss uses ln."),
             (-expected, "sign", "the sign is wrong: the loss is positive."),

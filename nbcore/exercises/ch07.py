@@ -18,6 +18,7 @@ from nbcore.exercises._base import (
     as_number,
     correct,
     describe,
+    difference,
     float_array,
     guarded,
     wrong,
@@ -134,7 +135,14 @@ def adam_reference(
 
 
 def _adam_variant(
-    grads=ADAM_GRADS, *, inside=False, correct_m=True, correct_v=True, sign=-1, folded=False
+    grads=ADAM_GRADS,
+    *,
+    inside=False,
+    correct_m=True,
+    correct_v=True,
+    sign=-1,
+    folded=False,
+    lag=0,
 ):
     """theta after each step of a (possibly mistaken) Adam, for recognising mistakes."""
     (b1, b2), lr, eps = ADAM_BETAS, ADAM_LR, ADAM_EPS
@@ -145,8 +153,9 @@ def _adam_variant(
         if folded:  # scikit-learn / Keras: lr_t = lr sqrt(1 - b2^t) / (1 - b1^t), eps on sqrt(v)
             step = lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
         else:
-            m_hat = m / (1 - b1**t) if correct_m else m
-            v_hat = v / (1 - b2**t) if correct_v else v
+            k = max(t - lag, 1)  # lag = 1: the corrections of the previous step
+            m_hat = m / (1 - b1**k) if correct_m else m
+            v_hat = v / (1 - b2**k) if correct_v else v
             step = lr * m_hat / (np.sqrt(v_hat + eps) if inside else np.sqrt(v_hat) + eps)
         theta += sign * step
         out.append(theta)
@@ -177,9 +186,20 @@ def check_adam_steps(answer) -> Feedback:
             "not-a-pair",
         )
     if not np.all(np.isfinite(pair)):
-        return wrong(f"`answer` contains {pair.tolist()}: something divided by zero.", "not-finite")
+        return wrong(
+            f"`answer` contains {pair.tolist()}: something divided by zero. If it was the bias "
+            "correction, t starts at 1: on the first step 1 − β₁ᵗ = 1 − 0.9 = 0.1, while "
+            "1 − β₁^(t−1) = 1 − β₁⁰ = 0.",
+            "not-finite",
+        )
     tol = 5e-4  # a reader rounding to four decimals passes
     ref = adam_reference()
+    if _near(pair, ref, tol) and not _near(pair, ref, 1.01e-4):
+        return wrong(
+            f"near, but not to four decimals: θ {difference(pair, ref)}. Keep more digits in "
+            "m̂, v̂ and √v̂.",
+            "precision",
+        )
     if _near(pair, ref, tol):
         return correct(
             f"θ₁ = {ref[0]:.4f}, θ₂ = {ref[1]:.6f}. The second gradient is negative, yet θ kept "
@@ -220,6 +240,13 @@ def check_adam_steps(answer) -> Feedback:
             "lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(√v + ε), where ε is added to √v instead of √v̂. "
             "The two agree when ε is tiny, not with ε = 0.1: "
             "this exercise follows PyTorch, m̂ / (√v̂ + ε).",
+        ),
+        (
+            _adam_variant(lag=1),
+            "bias-correction-t-minus-1",
+            "your second step used the bias correction of the first, 1 − β^(t−1): at t = 2 "
+            "divide by 1 − β₁² = 0.19 and 1 − β₂² = 0.001999, not by 1 − β₁ = 0.1 and "
+            "1 − β₂ = 0.001.",
         ),
         (
             _adam_variant(sign=+1),
@@ -445,6 +472,8 @@ def _adagrad_variant(eps, kind, steps=ADAGRAD_STEPS, lr=ADAGRAD_LR):
             g = _adagrad_quadratic_grad(theta)
             if kind == "rmsprop":
                 G = 0.99 * G + 0.01 * g * g
+            elif kind == "abs":
+                G = G + np.abs(g)
             else:
                 G = G + g * g
             if kind == "inside":
@@ -461,9 +490,18 @@ def _run_reader_adagrad(fn, eps):
     theta, G, out = np.array(ADAGRAD_START), np.zeros(2), []
     for _ in range(ADAGRAD_STEPS):
         g = _adagrad_quadratic_grad(theta)
-        res, err = _call(fn, theta.copy(), G.copy(), g, ADAGRAD_LR, eps)
+        theta_in, G_in, g_in = theta.copy(), G.copy(), g.copy()
+        res, err = _call(fn, theta_in, G_in, g_in, ADAGRAD_LR, eps)
         if err is not None:
             return _raised(err, "adagrad_step")
+        for name, before, after in (("theta", theta, theta_in), ("G", G, G_in), ("g", g, g_in)):
+            if not np.array_equal(before, after):
+                return wrong(
+                    f"`adagrad_step` changed the caller's `{name}` in place (e.g. with "
+                    f"`{name} += ...`), which the exercise forbids: the caller's arrays must "
+                    f"stay as they were. Build new ones: G = G + g * g, theta = theta - ....",
+                    "modified_input",
+                )
         got = _unpack(res, "adagrad_step", (2,))
         if isinstance(got, Feedback):
             if got.mistake == "returned-none":
@@ -518,6 +556,12 @@ def check_adagrad_step(adagrad_step) -> Feedback:
         )
     if np.allclose(small, _adagrad_variant(1e-10, "no-sqrt"), rtol=1e-9, atol=1e-12):
         return wrong("you divided by G + ε: take the square root, g / (√G + ε).", "no-sqrt")
+    if np.allclose(small, _adagrad_variant(1e-10, "abs"), rtol=1e-9, atol=1e-12):
+        return wrong(
+            "you summed |g| instead of g²: AdaGrad accumulates squared gradients, G ← G + g², "
+            "and divides by √G (so the first step is lr·g/√(g²) = lr·sign(g)).",
+            "sum-abs-g",
+        )
     if np.allclose(small, _adagrad_variant(1e-10, "rmsprop"), rtol=1e-9, atol=1e-12):
         return wrong(
             "that is RMSprop (a moving average 0.99 G + 0.01 g²). AdaGrad *sums*: G ← G + g², "

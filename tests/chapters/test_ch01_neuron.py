@@ -207,9 +207,27 @@ def test_gate_weights_reference():
         assert check_gate_weights(name, w, b), name
 
 
-def test_gate_weights_on_the_line_passes_with_a_warning():
+def test_gate_weights_on_the_line_fail_the_margin():
     fb = check_gate_weights("AND", [1, 1], -1)  # z = 0 on (0, 1) and (1, 0)
-    assert fb and "z = 0 exactly" in fb.message
+    assert not fb and fb.mistake == "margin"
+
+
+@pytest.mark.parametrize(
+    "gate, w, b",
+    [("NOR", [-1, -1], 0.2), ("x1 AND NOT x2", [1, -1], -0.2), ("NOR", [-1, -1], 0.8)],
+)
+def test_gate_weights_with_a_margin_below_half_are_rejected(gate, w, b):
+    """The exercise asks for every z at least 0.5 from 0; a margin of 0.2 is not enough."""
+    fb = check_gate_weights(gate, w, b)
+    assert not fb and fb.mistake == "margin"
+
+
+@pytest.mark.parametrize(
+    "gate, w, b",
+    [("NOR", [-1, -1], 0.5), ("x1 AND NOT x2", [1, -1], -0.5), ("NOR", [-2, -2], 1.0)],
+)
+def test_gate_weights_with_margin_half_pass(gate, w, b):
+    assert check_gate_weights(gate, w, b)
 
 
 @pytest.mark.parametrize(
@@ -510,3 +528,19 @@ def test_static_figures():
     assert [label[-9:] for label in labels] == ["3/4 right", "3/4 right", "2/4 right"], labels
     assert labels[1].startswith("$-x_1 - x_2 + 1.5 > 0$")
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- second edition
+@pytest.mark.parametrize("a", [0.88, 0.881, 0.8, 0.9])
+def test_hand_neuron_asks_for_four_decimals(a):
+    from nbcore.exercises.ch01 import check_hand_neuron as chk
+
+    fb = chk(2.0, a)
+    assert not fb and fb.mistake in ("precision", "a-value")
+
+
+@pytest.mark.parametrize("a", [0.8808, 0.8807, 0.8809, 0.8807970779778823])
+def test_hand_neuron_four_decimals_pass(a):
+    from nbcore.exercises.ch01 import check_hand_neuron as chk
+
+    assert chk(2.0, a)

@@ -333,3 +333,27 @@ def test_scrubber_frames():
     pytest.importorskip("ipywidgets")
     box = fw.forward_scrubber(values=[-1.0, 0.0, 1.0])
     assert repr(box) == "FrameScrubber(description='x\u2081', frames=3)"
+
+
+# --------------------------------------------------------------------------- second edition
+def test_hidden_unit_with_unit_1_weights_is_named():
+    from nbcore.exercises.ch02 import check_hidden_unit
+
+    z = 0.5 * 2.0 + (-1.0) * (-1.0) + 0.25  # row 1 of W1 and b1
+    fb = check_hidden_unit((z, 1 / (1 + np.exp(-z))))
+    assert not fb and fb.mistake == "unit1" and "unit 1" in fb.message
+
+
+@pytest.mark.parametrize("a", [0.095, 0.1, 0.0950])
+def test_hidden_unit_asks_for_four_decimals(a):
+    from nbcore.exercises.ch02 import check_hidden_unit
+
+    fb = check_hidden_unit((-2.25, a))
+    assert not fb and fb.mistake == "precision"
+
+
+@pytest.mark.parametrize("a", [0.0953, 0.0952, 0.09534946489910949])
+def test_hidden_unit_four_decimals_pass(a):
+    from nbcore.exercises.ch02 import check_hidden_unit
+
+    assert check_hidden_unit((-2.25, a))

@@ -340,3 +340,22 @@ def test_compare_at_frame():
     labels = [t.get_text() for t in ax_d.get_legend().get_texts()]
     assert labels[0].endswith(f"{float(nc.sigmoid_grad(1.0)):.3f}")
     assert "z = 1.0" in ax_g.get_title()
+
+
+# --------------------------------------------------------------------------- second edition
+def test_sigmoid_grad_asks_for_four_decimals():
+    from nbcore.exercises.ch03 import check_sigmoid_grad
+
+    assert check_sigmoid_grad(0.0452)
+    fb = check_sigmoid_grad(0.045)
+    assert not fb and fb.mistake == "precision"
+
+
+def test_clipped_stable_sigmoid_shows_the_entry_that_differs():
+    """A clip-based sigmoid gives 7e-218 at z = -1000 where the answer is 0: the message says so."""
+    from nbcore.exercises.ch03 import check_stable_sigmoid
+
+    fb = check_stable_sigmoid(lambda z: 1 / (1 + np.exp(-np.clip(z, -500, 500))))
+    assert not fb and fb.mistake == "clipped"
+    assert "7.1245764e-218" in fb.message or "e-218" in fb.message
+    assert "entry [0, 0]" in fb.message

@@ -365,3 +365,25 @@ def test_outlier_scrubber_is_kernel_free():
     box = W.outlier_scrubber(values=[0.0, 6.0, 12.0])
     assert repr(box) == "FrameScrubber(description='outlier raised by', frames=3)"
     assert "nbcore-scrubber" in box._dom_classes
+
+
+# --------------------------------------------------------------------------- second edition
+def test_huber_without_the_half_delta_offset_is_named():
+    r = np.abs(ch04.HUBER_R)
+    value = np.where(r <= 1.0, 0.5 * r * r, r).mean()  # delta |r| instead of delta (|r| - delta/2)
+    fb = ch04.check_huber_by_hand(value)
+    assert not fb and fb.mistake == "missing_offset"
+
+
+def test_focal_with_p_instead_of_pt_is_named():
+    y, p = ch04.FOCAL_Y, ch04.FOCAL_P
+    at = np.where(y == 1, 0.25, 0.75)
+    fb = ch04.check_focal_by_hand((-at * (1 - p) ** 2 * np.log(p)).mean())
+    assert not fb and fb.mistake == "p_instead_of_pt"
+
+
+def test_bce_with_logits_plus_zy_is_named():
+    fb = ch04.check_bce_with_logits(
+        lambda z, y: np.mean(np.maximum(z, 0) + z * y + np.log1p(np.exp(-np.abs(z))))
+    )
+    assert not fb and fb.mistake == "plus_zy"

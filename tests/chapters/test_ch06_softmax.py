@@ -289,3 +289,33 @@ def test_temperature_scrubber_is_kernel_free():
     pytest.importorskip("ipywidgets")
     box = W.temperature_scrubber(temps=[0.5, 1.0, 2.0])
     assert repr(box) == "FrameScrubber(description='temperature T', frames=3)"
+
+
+# --------------------------------------------------------------------------- second edition
+def test_softmax_without_keepdims_on_the_sum_only_is_named():
+    from nbcore.exercises.ch06 import check_stable_softmax
+
+    def softmax(Z):
+        e = np.exp(Z - Z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1)
+
+    fb = check_stable_softmax(softmax)
+    assert not fb and fb.mistake == "keepdims_sum"
+
+
+@pytest.mark.parametrize("label", [0, 2])
+def test_softmax_loss_of_the_wrong_class_is_named(label):
+    from nbcore.exercises.ch06 import HAND_Z, check_softmax_by_hand
+
+    p = np.exp(HAND_Z) / np.exp(HAND_Z).sum()
+    fb = check_softmax_by_hand(p, -np.log(p[label]))
+    assert not fb and fb.mistake == "wrong_class"
+
+
+def test_softmax_by_hand_asks_for_four_decimals():
+    from nbcore.exercises.ch06 import check_softmax_by_hand
+
+    loss = -np.log(0.1142)
+    assert check_softmax_by_hand([0.8438, 0.1142, 0.0420], loss)
+    fb = check_softmax_by_hand([0.84, 0.11, 0.04], loss)
+    assert not fb and fb.mistake == "precision"

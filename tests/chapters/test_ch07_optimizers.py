@@ -305,12 +305,29 @@ def adagrad_ref(theta, s, g, lr, eps):
 def test_adagrad_reference():
     assert check_adagrad_step(adagrad_ref)
 
-    def in_place(theta, s, g, lr, eps):  # modifying the arrays it was given is fine too
+
+def test_adagrad_that_changes_the_callers_arrays_is_rejected():
+    def in_place(theta, s, g, lr, eps):  # the exercise forbids changing the caller's arrays
         s += g * g
         theta -= lr * g / (np.sqrt(s) + eps)
         return theta, s
 
-    assert check_adagrad_step(in_place)
+    def in_place_G_only(theta, s, g, lr, eps):
+        s += g * g
+        return theta - lr * g / (np.sqrt(s) + eps), s
+
+    for fn in (in_place, in_place_G_only):
+        fb = check_adagrad_step(fn)
+        assert not fb and fb.mistake == "modified_input"
+
+
+def test_adagrad_summing_abs_g_is_named():
+    def abs_g(theta, s, g, lr, eps):
+        s = s + np.abs(g)
+        return theta - lr * g / (np.sqrt(s) + eps), s
+
+    fb = check_adagrad_step(abs_g)
+    assert not fb and fb.mistake == "sum-abs-g"
 
 
 def _inside(theta, s, g, lr, eps):
@@ -557,3 +574,20 @@ def test_fast_png_matches_a_full_draw():
         a = pixels(fast.to_png())
         b = pixels(figure_to_png(full.figure(), dpi=80, close=False))
         assert a.shape == b.shape and np.array_equal(a, b), controls
+
+
+# --------------------------------------------------------------------------- second edition
+def test_adam_bias_correction_with_t_minus_1_is_named():
+    from nbcore.exercises.ch07 import _adam_variant, check_adam_steps
+
+    fb = check_adam_steps(_adam_variant(lag=1).round(4).tolist())
+    assert not fb and fb.mistake == "bias-correction-t-minus-1"
+
+
+def test_adam_steps_ask_for_four_decimals():
+    from nbcore.exercises.ch07 import adam_reference, check_adam_steps
+
+    ref = adam_reference()
+    assert check_adam_steps(ref.round(4).tolist())
+    fb = check_adam_steps((ref + [0.0, 3e-4]).tolist())
+    assert not fb and fb.mistake == "precision"
