@@ -381,3 +381,59 @@ def float_array(answer) -> np.ndarray:
     if arr is None:
         raise TypeError(f"cannot read {_short(answer)} as numbers")
     return arr
+
+
+def call_on_copies(fn, args, *, name: str = "your function", check_inputs: bool = True):
+    """:func:`call_reader` on deep copies of ``args`` (the cases stay intact), as a float array.
+
+    Returns ``(array, None)`` or ``(None, Feedback)``; a result that is not numbers (a string, a
+    dict, ``10**400``) gets "format". Tuples of equal-shape arrays are stacked.
+    """
+    out, fb = call_reader(fn, *[_copy_arg(a) for a in args], name=name, check_inputs=check_inputs)
+    if fb is not None:
+        return None, fb
+    arr = to_float_array(out)
+    if arr is None:
+        return None, wrong(f"{name} returned {_short(out)}, expected numbers.", "format")
+    return arr, None
+
+
+def find_remaining_bug(fn, cases, reference, bugs, *, name: str, runner=None, rtol=1e-7):
+    """Run the reader's fixed ``fn`` on every case; name the bug that remains (never raises).
+
+    Parameters
+    ----------
+    fn : callable
+        The reader's corrected function.
+    cases : list of tuple
+        Arguments of each trial (copied for every call).
+    reference : callable
+        The right function, same signature.
+    bugs : list of (callable, str, str)
+        ``(buggy_version, tag, message)``: the given function first (tag "unchanged"), then each
+        one-bug version. A result equal to a buggy version's names that bug.
+    runner : callable, optional
+        ``runner(f, args) -> (array, Feedback or None)``; default :func:`call_on_copies`.
+
+    Returns
+    -------
+    Feedback or None
+        None when ``fn`` agrees with ``reference`` on every case.
+    """
+    run = runner or (lambda f, args: call_on_copies(f, args, name=name))
+    for k, args in enumerate(cases, start=1):
+        got, fb = run(fn, args)
+        if fb is not None:
+            return fb
+        expected, _ = run(reference, args)
+        if close(got, expected, rtol=rtol, atol=1e-12):
+            continue
+        for bug, tag, message in bugs:
+            with _quiet():
+                candidate, err = run(bug, args)
+            if err is None and close(got, candidate, rtol=rtol, atol=1e-12):
+                return wrong(message, tag)
+        if not np.all(np.isfinite(got)):
+            return wrong(f"on trial {k} {name} returned NaN or inf: something overflowed.", "nan")
+        return wrong(f"on trial {k} the result {difference(got, expected)}.", "values")
+    return None

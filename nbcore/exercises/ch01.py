@@ -24,6 +24,7 @@ from nbcore.exercises._base import (
     close,
     correct,
     describe,
+    find_remaining_bug,
     float_array,
     fmt,
     guarded,
@@ -37,6 +38,7 @@ __all__ = [
     "HAND_W",
     "HAND_X",
     "check_bias_prediction",
+    "check_fix_neuron",
     "check_gate_weights",
     "check_hand_neuron",
     "check_neuron_function",
@@ -490,3 +492,88 @@ def check_separable_count(count) -> Feedback:
         ),
     )
     return wrong(message, tag)
+
+
+# ---- exercise 6: find the bug ------------------------------------------------------------------
+def _neuron_given(X, w, b):
+    z = X @ w - b
+    return 1 / (1 + np.exp(z))
+
+
+def _neuron_bias_bug(X, w, b):
+    return 1 / (1 + np.exp(-(X @ w - b)))
+
+
+def _neuron_exp_bug(X, w, b):
+    return 1 / (1 + np.exp(X @ w + b))
+
+
+def _neuron_right(X, w, b):
+    return 1 / (1 + np.exp(-(X @ w + b)))
+
+
+@guarded
+def check_fix_neuron(neuron) -> Feedback:
+    r"""Exercise ex-01-fix-neuron: the reader's corrected ``neuron(X, w, b)``.
+
+    ````{exercise} Find the bug: a sigmoid neuron for a batch
+    :label: ex-01-fix-neuron
+
+    A colleague wrote this sigmoid neuron for a batch `X` of shape $(m, n)$ (one sample per row),
+    weights `w` of shape $(n,)$ and a bias `b`. It runs without error and returns numbers between
+    0 and 1 of the right shape $(m,)$, yet it is wrong. Find its two bugs, fix them (keep NumPy,
+    no `nc.sigmoid`), and pass the fixed function to the checker. Hint: try it on the neuron of
+    the first exercise, $x = (1, 2, -1)$, $w = (0.5, 0.25, -1.5)$, $b = -0.5$, whose output you
+    know is $0.8808$.
+
+    ```python
+    def neuron(X, w, b):
+        z = X @ w - b
+        return 1 / (1 + np.exp(z))
+    ```
+    ````
+
+    ````{solution} ex-01-fix-neuron
+    :class: dropdown
+
+    The pre-activation adds the bias, $z = Xw + b$, and the sigmoid is
+    $1 / (1 + e^{-z})$, with a minus sign in the exponent:
+
+    ```python
+    def neuron(X, w, b):
+        z = X @ w + b
+        return 1 / (1 + np.exp(-z))
+    ```
+
+    With both bugs, the given code returns $1/(1 + e^{3}) = 0.0474$ for the neuron of the first
+    exercise instead of $0.8808$. Each bug alone is also wrong: $\sigma(3) = 0.9526$ (bias
+    subtracted) and $\sigma(-2) = 0.1192$ (exponent sign). The checker names the bug that remains.
+    ````
+    """
+    rng = np.random.default_rng(11)
+    cases = [
+        (HAND_X[None, :], HAND_W, HAND_B),
+        (rng.normal(size=(6, 3)), rng.normal(size=3), 0.7),
+        (rng.normal(size=(4, 2)), rng.normal(size=2), -1.3),
+    ]
+    bugs = [
+        (_neuron_given, "unchanged", "this is still the given function: it has two bugs."),
+        (
+            _neuron_bias_bug,
+            "bias-sign",
+            "the exponent is fixed, but the bias is still subtracted: z = X @ w + b.",
+        ),
+        (
+            _neuron_exp_bug,
+            "exp-sign",
+            "the bias is fixed, but the exponent has the wrong sign: σ(z) = 1 / (1 + e^(-z)), "
+            "so np.exp(-z). Yours computes σ(-z) = 1 - σ(z).",
+        ),
+    ]
+    found = find_remaining_bug(neuron, cases, _neuron_right, bugs, name="neuron")
+    if found is not None:
+        return found
+    return correct(
+        "both bugs are fixed: z = X @ w + b and σ(z) = 1 / (1 + e^(-z)); the first exercise's "
+        "neuron gives 0.8808 again."
+    )

@@ -16,6 +16,7 @@ from nbcore.exercises._base import (
     close,
     correct,
     describe,
+    find_remaining_bug,
     float_array,
     fmt,
     guarded,
@@ -26,6 +27,7 @@ from nbcore.exercises._base import (
 
 __all__ = [
     "check_hidden_unit",
+    "check_fix_forward",
     "check_forward",
     "check_z1_shape",
     "check_layers_and_params",
@@ -388,3 +390,114 @@ def check_xnor_network(W1, b1=None, W2=None, b2=None) -> Feedback:
         "Idea: one hidden unit for AND, one for NOR, and OR at the output." + hint,
         "truth_table",
     )
+
+
+# --- Exercise 6: find the bug -------------------------------------------------------------------
+def _fwd_given(X, params):
+    A = X
+    for W, b in params:
+        Z = A @ W + b
+    A = sigmoid(Z)
+    return A
+
+
+def _fwd_transpose_bug(X, params):
+    A = X
+    for W, b in params:
+        A = sigmoid(A @ W + b)
+    return A
+
+
+def _fwd_indent_bug(X, params):
+    A = X
+    for W, b in params:
+        Z = A @ W.T + b
+    A = sigmoid(Z)
+    return A
+
+
+def _fwd_right(X, params):
+    A = X
+    for W, b in params:
+        A = sigmoid(A @ W.T + b)
+    return A
+
+
+@guarded
+def check_fix_forward(forward) -> Feedback:
+    r"""Exercise ex-02-fix-forward: the reader's corrected ``forward(X, params)``.
+
+    ````{exercise} Find the bug: a forward pass that runs
+    :label: ex-02-fix-forward
+
+    This forward pass, for `params = [(W1, b1), (W2, b2), ...]` with each `W` of shape
+    `(n_out, n_in)` and a sigmoid after every layer, was tried on a 2-2-2 network and returned
+    an array of the right shape without any error. It has two bugs. Find them, fix them, and pass
+    the fixed function to the checker. Hint: run it on the running example (a 2-3-1 network),
+    then read the indentation.
+
+    ```python
+    def forward(X, params):
+        A = X
+        for W, b in params:
+            Z = A @ W + b
+        A = nc.sigmoid(Z)
+        return A
+    ```
+    ````
+
+    ````{solution} ex-02-fix-forward
+    :class: dropdown
+
+    `W` has shape `(n_out, n_in)`, so the batch form is `Z = A @ W.T + b`; with square matrices
+    `A @ W` runs and silently uses the wrong weights. And `A = nc.sigmoid(Z)` must be inside the
+    loop: indented as given, each layer reads the batch `X` instead of the previous layer's
+    output, and only the last layer's `Z` is activated.
+
+    ```python
+    def forward(X, params):
+        A = X
+        for W, b in params:
+            Z = A @ W.T + b
+            A = nc.sigmoid(Z)
+        return A
+    ```
+    ````
+    """
+    rng = np.random.default_rng(21)
+    cases = [
+        (
+            rng.normal(size=(4, 2)),
+            [(rng.normal(size=(2, 2)), rng.normal(size=2)) for _ in range(2)],
+        ),
+        (
+            rng.normal(size=(3, 3)),
+            [(rng.normal(size=(3, 3)), rng.normal(size=3)) for _ in range(3)],
+        ),
+        (
+            np.array([[1.0, 0.5]]),
+            [
+                (np.array([[0.5, -1.0], [-1.0, 0.5], [1.0, 1.0]]), np.array([0.25, 0.25, -0.5])),
+                (np.array([[-0.5, 1.0, 1.0]]), np.array([-0.25])),
+            ],
+        ),
+    ]
+    bugs = [
+        (_fwd_given, "unchanged", "this is still the given function: it has two bugs."),
+        (
+            _fwd_transpose_bug,
+            "W_not_transposed",
+            "the loop is fixed, but Z = A @ W uses W the wrong way round: W has shape "
+            "(n_out, n_in), so Z = A @ W.T + b (with square W both run).",
+        ),
+        (
+            _fwd_indent_bug,
+            "activation_outside_loop",
+            "the transpose is fixed, but A = σ(Z) is still outside the loop: every layer then "
+            "reads X instead of the previous layer's output. Indent it into the loop.",
+        ),
+    ]
+    found = find_remaining_bug(forward, cases, _fwd_right, bugs, name="forward")
+    if found is not None:
+        return found
+    return correct("both bugs are fixed: Z = A @ W.T + b, then A = σ(Z), inside the loop.")

@@ -16,10 +16,13 @@ from nbcore import activations as F
 from nbcore.exercises._base import (
     Feedback,
     as_number,
+    call_on_copies,
+    call_reader,
     close,
     correct,
     describe,
     difference,
+    find_remaining_bug,
     float_array,
     fmt,
     guarded,
@@ -482,8 +485,117 @@ __all__ = [
     "SIGMOID_GRAD_Z",
     "chain_factors",
     "check_chain_gradient",
+    "check_fix_relu_grad",
     "check_leaky_relu",
     "check_sigmoid_grad",
     "check_stable_sigmoid",
     "check_tanh_via_sigmoid",
 ]
+
+
+# ----------------------------------------------------------------------------- find the bug
+def _relu_grad_given(z):
+    g = z
+    g[g > 0] = 1
+    return g
+
+
+def _relu_grad_negatives_kept(z):
+    g = z.copy()
+    g[g > 0] = 1
+    return g
+
+
+def _relu_grad_at_zero_one(z):
+    return (z >= 0).astype(float)
+
+
+def _relu_grad_right(z):
+    return (z > 0).astype(float)
+
+
+_RELU_GRAD_CASES = [
+    (np.array([-2.0, -0.5, 0.0, 0.5, 3.0]),),
+    (np.array([[1e-300, -1e-300], [7.0, -7.0]]),),
+    (np.array([[[0.25, -4.0, 2.0]]]),),
+]
+
+
+@guarded
+def check_fix_relu_grad(relu_grad) -> Feedback:
+    r"""Exercise ex-03-fix-relu-grad: the reader's corrected ``relu_grad(z)``.
+
+    ````{exercise} Find the bug: a ReLU derivative that changes its input
+    :label: ex-03-fix-relu-grad
+
+    This derivative of the ReLU, $g'(z) = 1$ for $z > 0$ and $0$ otherwise (the book's
+    convention at $z = 0$, as in `nc.relu_grad`), is meant for arrays `z` of any shape. It has
+    two bugs. Run it on `z = np.array([-2.0, 0.0, 3.0])` and print `z` afterwards. Fix both
+    bugs and pass the fixed function to the checker.
+
+    ```python
+    def relu_grad(z):
+        g = z
+        g[g > 0] = 1
+        return g
+    ```
+
+    Hint: `g = z` does not copy an array.
+    ````
+
+    ````{solution} ex-03-fix-relu-grad
+    :class: dropdown
+
+    `g = z` makes a second name for the same array, so `g[g > 0] = 1` writes into the
+    caller's `z` (in a network, into the cached pre-activation that backpropagation still
+    needs). And the negative entries are never set to 0: the result is $-2, 0, 1$ instead of
+    $0, 0, 1$. A comparison builds a new array and fixes both:
+
+    ```python
+    def relu_grad(z):
+        return (z > 0).astype(float)
+    ```
+    ````
+    """
+    bugs = [
+        (_relu_grad_negatives_kept, "negatives-kept", ""),
+        (
+            _relu_grad_at_zero_one,
+            "zero-convention",
+            "at z = 0 your derivative is 1; the book (and nc.relu_grad) uses 0 there: "
+            "write z > 0, not z >= 0.",
+        ),
+    ]
+    # the given function modifies its input: call_reader reports "modified_input" first
+    for args in _RELU_GRAD_CASES:
+        z = args[0].copy()
+        out, fb = call_reader(relu_grad, z, name="relu_grad")
+        if fb is not None:
+            if fb.mistake != "modified_input":
+                return fb
+            message = (
+                "relu_grad changed the caller's z in place (g = z is the same array, not a "
+                "copy), so the cached pre-activation is lost."
+            )
+            negative = args[0] < 0
+            if np.any(negative) and np.any(z[negative] < 0):  # here z is also the result
+                return wrong(
+                    "this still has both bugs. " + message + " And the negative entries are "
+                    "kept: the derivative is 0 there.",
+                    "unchanged",
+                )
+            return wrong(message, "modified_input")
+    found = find_remaining_bug(relu_grad, _RELU_GRAD_CASES, _relu_grad_right, [], name="relu_grad")
+    if found is None:
+        return correct("z is left as it was and the derivative is 1 for z > 0, 0 elsewhere.")
+    got, _ = call_on_copies(relu_grad, _RELU_GRAD_CASES[0], name="relu_grad")
+    if got is not None and close(got, _relu_grad_negatives_kept(*_RELU_GRAD_CASES[0])):
+        return wrong(
+            "z is no longer modified, but the negative entries are kept as they are: the "
+            "derivative is 0 for z <= 0 (e.g. (z > 0).astype(float)).",
+            "negatives-kept",
+        )
+    for bug, tag, message in bugs[1:]:
+        if got is not None and close(got, bug(*_RELU_GRAD_CASES[0])):
+            return wrong(message, tag)
+    return found

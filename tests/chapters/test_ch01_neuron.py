@@ -544,3 +544,28 @@ def test_hand_neuron_four_decimals_pass(a):
     from nbcore.exercises.ch01 import check_hand_neuron as chk
 
     assert chk(2.0, a)
+
+
+class TestCheckFixNeuron:
+    from nbcore.exercises import ch01 as m
+
+    def test_right_answers_pass(self):
+        assert self.m.check_fix_neuron(lambda X, w, b: 1 / (1 + np.exp(-(X @ w + b))))
+        assert self.m.check_fix_neuron(lambda X, w, b: nc.sigmoid(X @ w + b))
+
+    @pytest.mark.parametrize(
+        "fn, tag",
+        [
+            ("_neuron_given", "unchanged"),
+            ("_neuron_bias_bug", "bias-sign"),
+            ("_neuron_exp_bug", "exp-sign"),
+        ],
+    )
+    def test_each_remaining_bug_is_named(self, fn, tag):
+        fb = self.m.check_fix_neuron(getattr(self.m, fn))
+        assert not fb and fb.mistake == tag
+
+    @pytest.mark.parametrize("fn", [None, "neuron", 0.88, lambda X, w, b: X @ w + b])
+    def test_garbage(self, fn):
+        fb = self.m.check_fix_neuron(fn)
+        assert not fb and fb.message

@@ -357,3 +357,27 @@ def test_hidden_unit_four_decimals_pass(a):
     from nbcore.exercises.ch02 import check_hidden_unit
 
     assert check_hidden_unit((-2.25, a))
+
+
+class TestCheckFixForward:
+    from nbcore.exercises import ch02 as m
+
+    def test_right_answer_passes(self):
+        assert self.m.check_fix_forward(self.m._fwd_right)
+
+    @pytest.mark.parametrize(
+        "fn, tag",
+        [
+            ("_fwd_given", "unchanged"),
+            ("_fwd_transpose_bug", "W_not_transposed"),
+            ("_fwd_indent_bug", "activation_outside_loop"),
+        ],
+    )
+    def test_each_remaining_bug_is_named(self, fn, tag):
+        fb = self.m.check_fix_forward(getattr(self.m, fn))
+        assert not fb and fb.mistake == tag
+
+    @pytest.mark.parametrize("fn", [None, "forward", 1.0, lambda X, params: X])
+    def test_garbage(self, fn):
+        fb = self.m.check_fix_forward(fn)
+        assert not fb and fb.message

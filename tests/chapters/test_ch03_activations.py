@@ -359,3 +359,36 @@ def test_clipped_stable_sigmoid_shows_the_entry_that_differs():
     assert not fb and fb.mistake == "clipped"
     assert "7.1245764e-218" in fb.message or "e-218" in fb.message
     assert "entry [0, 0]" in fb.message
+
+
+class TestCheckFixReluGrad:
+    from nbcore.exercises import ch03 as m
+
+    def test_right_answers_pass(self):
+        assert self.m.check_fix_relu_grad(lambda z: (z > 0).astype(float))
+        assert self.m.check_fix_relu_grad(lambda z: np.where(z > 0, 1.0, 0.0))
+
+    def _inplace_fixed(z):
+        g = z
+        g[g > 0] = 1
+        g[g < 0] = 0
+        return g
+
+    @pytest.mark.parametrize(
+        "fn, tag",
+        [
+            ("_relu_grad_given", "unchanged"),
+            ("_relu_grad_negatives_kept", "negatives-kept"),
+            ("_relu_grad_at_zero_one", "zero-convention"),
+            (_inplace_fixed, "modified_input"),
+        ],
+    )
+    def test_each_remaining_bug_is_named(self, fn, tag):
+        fn = getattr(self.m, fn) if isinstance(fn, str) else fn
+        fb = self.m.check_fix_relu_grad(fn)
+        assert not fb and fb.mistake == tag
+
+    @pytest.mark.parametrize("fn", [None, "relu", 1.0, lambda z: "1"])
+    def test_garbage(self, fn):
+        fb = self.m.check_fix_relu_grad(fn)
+        assert not fb and fb.message
