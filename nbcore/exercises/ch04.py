@@ -18,6 +18,7 @@ from nbcore.exercises._base import (
     close,
     correct,
     describe,
+    find_remaining_bug,
     float_array,
     guarded,
     wrong,
@@ -31,6 +32,7 @@ __all__ = [
     "HUBER_R",
     "check_bce_by_hand",
     "check_bce_with_logits",
+    "check_fix_bce",
     "check_focal_by_hand",
     "check_huber_by_hand",
     "check_rmse",
@@ -411,3 +413,87 @@ def check_bce_with_logits(bce_with_logits) -> Feedback:
             "time against nc.binary_cross_entropy_with_logits."
         )
     )
+
+
+# ----------------------------------------------------------------------------- find the bug
+def _bce_given(p, y):
+    return -np.sum(y * np.log(p) + (1 - y) * np.log(p))
+
+
+def _bce_sum_bug(p, y):
+    return -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def _bce_class_bug(p, y):
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(p))
+
+
+def _bce_right(p, y):
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+@guarded
+def check_fix_bce(bce) -> Feedback:
+    r"""Exercise ex-04-fix-bce: the reader's corrected ``bce(p, y)``.
+
+    ````{exercise} Find the bug: a binary cross-entropy
+    :label: ex-04-fix-bce
+
+    This function should return the binary cross-entropy **cost** (the mean over the samples)
+    of predicted probabilities `p` for labels `y`, two arrays of shape $(m,)$. It has two bugs.
+    Find them with the first exercise's numbers ($y = [1, 0, 1]$, $p = [0.8, 0.3, 0.5]$, cost
+    $0.4243$), fix them, and pass the fixed function to the checker.
+
+    ```python
+    def bce(p, y):
+        return -np.sum(y * np.log(p) + (1 - y) * np.log(p))
+    ```
+
+    Hint: what should a sample with $y = 0$ and $p = 0.3$ cost?
+    ````
+
+    ````{solution} ex-04-fix-bce
+    :class: dropdown
+
+    A sample with $y = 0$ costs $-\ln(1 - p)$, the log-probability of its true class, and the
+    cost averages over the samples:
+
+    ```python
+    def bce(p, y):
+        return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    ```
+
+    The given code returns $2.1203$ on the first exercise's numbers; with only the mean fixed it
+    returns $0.7068$, with only $\ln(1 - p)$ fixed $1.2730$ (three times the cost).
+    ````
+    """
+    rng = np.random.default_rng(41)
+    cases = [
+        (BCE_P.copy(), BCE_Y.copy()),
+        (rng.uniform(0.05, 0.95, size=7), rng.integers(0, 2, size=7).astype(float)),
+        (np.array([0.9, 0.2, 0.6, 0.4]), np.array([0.0, 0.0, 1.0, 1.0])),
+    ]
+    bugs = [
+        (_bce_given, "unchanged", "this is still the given function: it has two bugs."),
+        (
+            _bce_sum_bug,
+            "sum",
+            "ln(1 − p) is fixed, but you still sum: the cost is the mean over the samples "
+            "(np.mean, or divide by m).",
+        ),
+        (
+            _bce_class_bug,
+            "negative_class",
+            "the mean is fixed, but a sample with y = 0 still costs −ln p: it costs −ln(1 − p), "
+            "the log-probability of its true class.",
+        ),
+        (
+            lambda p, y: _bce_right(p, y) / LN10,
+            "log10",
+            "you changed to log base 10: cross-entropy uses the natural logarithm.",
+        ),
+    ]
+    found = find_remaining_bug(bce, cases, _bce_right, bugs, name="bce")
+    if found is not None:
+        return found
+    return correct("both bugs are fixed: −mean(y ln p + (1 − y) ln(1 − p)) gives 0.4243.")

@@ -387,3 +387,26 @@ def test_bce_with_logits_plus_zy_is_named():
         lambda z, y: np.mean(np.maximum(z, 0) + z * y + np.log1p(np.exp(-np.abs(z))))
     )
     assert not fb and fb.mistake == "plus_zy"
+
+
+class TestCheckFixBCE:
+    def test_right_answers_pass(self):
+        assert ch04.check_fix_bce(ch04._bce_right)
+        assert ch04.check_fix_bce(lambda p, y: nc.binary_cross_entropy(p, y))
+
+    @pytest.mark.parametrize(
+        "fn, tag",
+        [
+            ("_bce_given", "unchanged"),
+            ("_bce_sum_bug", "sum"),
+            ("_bce_class_bug", "negative_class"),
+        ],
+    )
+    def test_each_remaining_bug_is_named(self, fn, tag):
+        fb = ch04.check_fix_bce(getattr(ch04, fn))
+        assert not fb and fb.mistake == tag
+
+    @pytest.mark.parametrize("fn", [None, "bce", 0.4243, lambda p, y: p])
+    def test_garbage(self, fn):
+        fb = ch04.check_fix_bce(fn)
+        assert not fb and fb.message
