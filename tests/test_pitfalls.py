@@ -75,6 +75,7 @@ ANCHORS = [
     "pitfall-batchnorm-eval",
     "pitfall-scheduler-per-batch",
     "pitfall-adamw",
+    "pitfall-moons-code",
 ]
 
 
@@ -1174,6 +1175,51 @@ def test_adam_weight_decay_is_not_adamw():
     assert np.isclose(one_step(nc.AdamW, 0.1, 0.0), 0.99)  # decays with no gradient at all
     sgd_l2, sgd_decay = one_step(nc.SGD, 0.1, 10.0), 1 * (1 - 0.1 * 0.1) - 0.1 * 10
     assert np.isclose(sgd_l2, sgd_decay)  # for SGD the two are the same
+
+
+# 35. The two-moons code of How networks work does not draw its figure's contrast
+def _article_moons_accuracy(job):
+    """Test accuracy of the article's printed MLPClassifier code for (hidden sizes, seed)."""
+    from sklearn.datasets import make_moons
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import train_test_split
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.preprocessing import StandardScaler
+
+    sizes, seed = job
+    X, y = make_moons(n_samples=300, noise=0.1, random_state=42)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=42)
+    scaler = StandardScaler()
+    X_train, X_test = scaler.fit_transform(X_train), scaler.transform(X_test)
+    mlp = MLPClassifier(
+        hidden_layer_sizes=sizes,
+        activation="relu",
+        solver="sgd",
+        max_iter=2000,
+        random_state=seed,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp.fit(X_train, y_train)
+    return mlp.score(X_test, y_test)
+
+
+def test_moons_code_has_no_contrast():
+    """Over seeds 0-9 the article's code gives median test accuracy 0.88 for (1,), 0.90 for (2,)
+    and 0.90 for (3, 3): no contrast between one neuron and two layers of three. The 30 fits
+    are pure-Python bound, so they run in two processes (about 10 s on an idle 2-core machine)."""
+    pytest.importorskip("sklearn.neural_network")
+    from concurrent.futures import ProcessPoolExecutor
+
+    configs = [(1,), (2,), (3, 3)]
+    jobs = [(sizes, seed) for sizes in configs for seed in range(10)]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        scores = list(pool.map(_article_moons_accuracy, jobs))
+    medians = {sizes: float(np.median(scores[10 * i : 10 * i + 10])) for i, sizes in enumerate(configs)}
+    assert round(medians[(1,)], 2) == 0.88
+    assert round(medians[(2,)], 2) == 0.90 and round(medians[(3, 3)], 2) == 0.90
+    assert max(medians.values()) - min(medians.values()) < 0.03  # the figure's contrast is absent
+    assert min(scores) == 38 / 90  # some seeds predict class 0 everywhere
 
 
 def _pitfalls_text():

@@ -356,8 +356,10 @@ class Playground:
         from matplotlib.figure import Figure
 
         if self.fig is None:
-            fig = Figure(figsize=(7.6, 3.3))  # not managed by pyplot: never shown twice
-            fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.88, wspace=0.28)
+            fig = Figure(figsize=(7.6, 3.6))  # not managed by pyplot: never shown twice
+            # top=0.8 leaves a band for the title (the readout) above the panel titles and the
+            # loss legend, so that a long readout never runs into the legend
+            fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.8, wspace=0.28)
             self.fig = fig
             self.ax_data, self.ax_loss = fig.subplots(1, 2)
             cmap = LinearSegmentedColormap.from_list("pg", [COLORS[0], "#ffffff", COLORS[1]])
@@ -382,7 +384,7 @@ class Playground:
                 loc="lower right", bbox_to_anchor=(1, 1), ncol=2, fontsize=8, frameon=False
             )
             self.ax_loss.grid(alpha=0.3)
-            self._title = fig.suptitle("", fontsize=10)
+            self._title = fig.suptitle("", fontsize=10, y=0.985, va="top")
         ax = self.ax_data
         X_all = np.vstack([self.X_train, self.X_test])
         lo, hi = X_all.min(axis=0) - 0.4, X_all.max(axis=0) + 0.4
