@@ -73,8 +73,10 @@ from nbcore.exercises.ch07 import (
     adam_reference,
     check_adagrad_step,
     check_adam_steps,
+    check_fix_adam,
     check_lr_threshold,
     check_momentum_step,
+    check_momentum_velocity,
     lr_threshold,
 )
 from nbcore.exercises.ch08 import (
@@ -157,7 +159,9 @@ __all__ = [
     "adam_reference",
     "check_adagrad_step",
     "check_adam_steps",
+    "check_fix_adam",
     "check_lr_threshold",
+    "check_momentum_velocity",
     "check_momentum_step",
     "lr_threshold",
     "DIAGNOSIS_CASES",

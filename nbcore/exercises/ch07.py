@@ -16,11 +16,15 @@ import numpy as np
 from nbcore.exercises._base import (
     Feedback,
     as_number,
+    call_reader,
     correct,
     describe,
     difference,
+    find_remaining_bug,
     float_array,
+    fmt,
     guarded,
+    to_float_array,
     wrong,
 )
 from nbcore.layers import Parameter
@@ -584,7 +588,210 @@ __all__ = [
     "adam_reference",
     "check_adagrad_step",
     "check_adam_steps",
+    "check_fix_adam",
     "check_lr_threshold",
+    "check_momentum_velocity",
     "check_momentum_step",
     "lr_threshold",
 ]
+
+
+# ----------------------------------------------------------------------------- find the bug
+def _adam_given(theta, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    theta = theta - lr * m / np.sqrt(v + eps)
+    return theta, m, v
+
+
+def _adam_eps_bug(theta, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    theta = theta - lr * m_hat / np.sqrt(v_hat + eps)
+    return theta, m, v
+
+
+def _adam_correction_bug(theta, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    theta = theta - lr * m / (np.sqrt(v) + eps)
+    return theta, m, v
+
+
+def _adam_right(theta, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
+    return theta, m, v
+
+
+def _adam_run(fn, args):
+    """Three steps of ``fn`` from ``args = (theta0, grads, lr, eps)``: the thetas, m and v."""
+    theta0, grads, lr, eps = args
+    theta, m, v = theta0.copy(), np.zeros_like(theta0), np.zeros_like(theta0)
+    out = []
+    for t, g in enumerate(grads, start=1):
+        res, fb = call_reader(fn, theta, m, v, g.copy(), t, lr, 0.9, 0.999, eps, name="adam_step")
+        if fb is not None:
+            return None, fb
+        try:
+            theta, m, v = (to_float_array(x) for x in res)
+        except Exception:
+            return None, wrong("adam_step should return three arrays: theta, m, v.", "format")
+        if theta is None or m is None or v is None or theta.shape != theta0.shape:
+            return None, wrong(
+                f"adam_step should return (theta, m, v), each of theta's shape {theta0.shape}.",
+                "format",
+            )
+        out.append(np.concatenate([theta, m, v]))
+    return np.array(out), None
+
+
+@guarded
+def check_fix_adam(adam_step) -> Feedback:
+    r"""Exercise ex-07-fix-adam: the reader's corrected ``adam_step(theta, m, v, g, t, ...)``.
+
+    ````{exercise} Find the bug: an Adam step
+    :label: ex-07-fix-adam
+
+    This Adam step (PyTorch's rule, $t = 1$ on the first step) takes NumPy arrays `theta`, `m`,
+    `v` and the gradient `g` and returns the new `(theta, m, v)`. It has two bugs. Fix them and
+    pass the fixed function to the checker, which runs three steps with $\epsilon = 10^{-8}$ and
+    with $\epsilon = 0.1$ and compares with `nc.Adam`. Hint: on the first step with $g = 0.4$
+    and $\eta = 0.1$, a correct Adam moves $\theta$ by almost exactly $\eta$; this one moves it
+    by $0.316$.
+
+    ```python
+    def adam_step(theta, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        theta = theta - lr * m / np.sqrt(v + eps)
+        return theta, m, v
+    ```
+    ````
+
+    ````{solution} ex-07-fix-adam
+    :class: dropdown
+
+    The bias correction is missing, and $\epsilon$ belongs outside the square root:
+
+    ```python
+    def adam_step(theta, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        m_hat = m / (1 - beta1**t)
+        v_hat = v / (1 - beta2**t)
+        theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
+        return theta, m, v
+    ```
+
+    Without the correction the first step is $\eta \cdot 0.1 g / \sqrt{0.001 g^2} = 3.16\,\eta$
+    whatever $g$ is: $m_1 = 0.1 g$ and $v_1 = 0.001 g^2$ are both biased towards 0, by
+    different factors. With the correction, $\hat m_1 = g$ and $\hat v_1 = g^2$, and the first
+    step is $\eta$. With $\epsilon$ inside the root the step differs visibly once $\epsilon$
+    is not tiny against $\hat v$ (the checker's $\epsilon = 0.1$).
+    ````
+    """
+    theta0 = np.array([1.0, -2.0])
+    grads = [np.array([0.4, -3.0]), np.array([-0.2, 1.0]), np.array([0.1, 0.5])]
+    cases = [(theta0, grads, 0.1, 1e-8), (theta0, grads, 0.1, 0.1)]
+    bugs = [
+        (_adam_given, "unchanged", "this is still the given function: it has two bugs."),
+        (
+            _adam_correction_bug,
+            "no-bias-correction",
+            "ε is in the right place now, but the bias correction is missing: "
+            "m̂ = m / (1 − β₁ᵗ) and v̂ = v / (1 − β₂ᵗ), then θ − lr·m̂ / (√v̂ + ε).",
+        ),
+        (
+            _adam_eps_bug,
+            "eps-inside-sqrt",
+            "the bias correction is there now, but ε is still inside the square root: "
+            "PyTorch (and nc.Adam) divide by √v̂ + ε.",
+        ),
+    ]
+    found = find_remaining_bug(
+        adam_step, cases, _adam_right, bugs, name="adam_step", runner=_adam_run, rtol=1e-9
+    )
+    if found is not None:
+        return found
+    return correct("both bugs are fixed: three steps equal nc.Adam, with ε = 1e-8 and ε = 0.1.")
+
+
+# ----------------------------------------------------------------------------- momentum by hand
+@guarded
+def check_momentum_velocity(answer) -> Feedback:
+    r"""Exercise ex-07-momentum-velocity: ``answer = (v_3, ratio)`` for a constant gradient.
+
+    ````{exercise} Predict, then check: momentum on a constant slope
+    :label: ex-07-momentum-velocity
+
+    SGD with momentum $\mu = 0.9$ (PyTorch's form, $v_t = \mu v_{t-1} + g_t$,
+    $\theta_t = \theta_{t-1} - \eta v_t$, $v_0 = 0$) walks down a slope whose gradient is the
+    constant $g = 1$. **Predict first**: after many steps, how many times longer is each step
+    than a step of plain SGD with the same $\eta$? Then compute $v_1, v_2, v_3$ by hand and
+    store `answer = (v_3, ratio)`, where `ratio` is the limit of $v_t / g$. Confirm both with
+    `nc.SGD(params, lr=0.1, momentum=0.9)` on a `Parameter` whose `.grad` you set to 1 before
+    each step.
+    ````
+
+    ````{solution} ex-07-momentum-velocity
+    :class: dropdown
+
+    $v_1 = 1$, $v_2 = 0.9 + 1 = 1.9$, $v_3 = 0.9 \times 1.9 + 1 = 2.71$: the sum
+    $1 + \mu + \mu^2$. In the limit $v_t = 1 + \mu + \mu^2 + \dots = 1 / (1 - \mu) = 10$, so on a
+    steady slope momentum takes steps 10 times longer than plain SGD: its effective learning
+    rate is $\eta / (1 - \mu)$. (Keras's and the original form
+    $v_t = \mu v_{t-1} + (1 - \mu) g_t$ average instead of summing: its limit is 1.)
+    ````
+    """
+    if answer is None:
+        return wrong("set `answer = (v_3, ratio)` first (it is still None).", "missing")
+    pair = _as_pair(answer)
+    if pair is None:
+        return wrong(
+            f"`answer` should be two numbers (v_3, ratio), got {describe(answer)}.", "format"
+        )
+    if not np.all(np.isfinite(pair)):
+        return wrong(f"`answer` contains {pair.tolist()}, not two finite numbers.", "not-finite")
+    v3, ratio = float(pair[0]), float(pair[1])
+    v3_ok, ratio_ok = 2.71, 10.0
+    if _near(v3, ratio_ok, 1e-3) and _near(ratio, v3_ok, 1e-3):
+        return wrong("you swapped the two numbers: the order is (v_3, ratio).", "swapped")
+    if _near(v3, 0.271, 1e-3) or _near(ratio, 1.0, 1e-3):
+        return wrong(
+            "that is the averaging form v = μ v + (1 − μ) g (Keras, the original paper): its v₃ "
+            "is 0.271 and its limit 1. The exercise uses PyTorch's v = μ v + g, which sums.",
+            "dampening",
+        )
+    if not _near(v3, v3_ok, 1e-3):
+        for wrong_v3, tag, message in [
+            (1.9, "off-by-one", "1.9 is v₂; take one more step: v₃ = 0.9 × 1.9 + 1."),
+            (3.439, "off-by-one", "3.439 is v₄; v₁ = 1 is the first step, v₃ the third."),
+            (2.7, "rounding", "keep the digits: v₃ = 0.9 × 1.9 + 1 = 2.71 exactly."),
+        ]:
+            if _near(v3, wrong_v3, 1e-3):
+                return wrong(message, tag)
+        return wrong(
+            f"v₃ = {fmt(v3)} is not right: v₁ = 1, v₂ = 0.9 v₁ + 1, v₃ = 0.9 v₂ + 1.", "v3"
+        )
+    if _near(ratio, ratio_ok, 1e-3):
+        return correct(
+            "v₃ = 1 + 0.9 + 0.81 = 2.71, and v_t → 1 / (1 − μ) = 10: on a steady slope momentum "
+            "multiplies the learning rate by 10."
+        )
+    if _near(ratio, 9.0, 1e-3):
+        return wrong(
+            "the limit of 1 + μ + μ² + ... is 1 / (1 − μ) = 10, not μ / (1 − μ) = 9: the first "
+            "term, the current gradient, counts too.",
+            "off-by-one",
+        )
+    if _near(ratio, 0.1, 1e-3):
+        return wrong("that is 1 − μ; the steps grow, to 1 / (1 − μ) times plain SGD's.", "inverted")
+    return wrong(
+        f"v₃ = 2.71 is right; the ratio {fmt(ratio)} is not: sum the geometric series "
+        "1 + μ + μ² + ... .",
+        "ratio",
+    )

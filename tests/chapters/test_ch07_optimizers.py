@@ -591,3 +591,66 @@ def test_adam_steps_ask_for_four_decimals():
     assert check_adam_steps(ref.round(4).tolist())
     fb = check_adam_steps((ref + [0.0, 3e-4]).tolist())
     assert not fb and fb.mistake == "precision"
+
+
+class TestCheckFixAdam:
+    from nbcore.exercises import ch07 as m
+
+    def test_right_answer_passes(self):
+        assert self.m.check_fix_adam(self.m._adam_right)
+
+    @pytest.mark.parametrize(
+        "fn, tag",
+        [
+            ("_adam_given", "unchanged"),
+            ("_adam_correction_bug", "no-bias-correction"),
+            ("_adam_eps_bug", "eps-inside-sqrt"),
+        ],
+    )
+    def test_each_remaining_bug_is_named(self, fn, tag):
+        fb = self.m.check_fix_adam(getattr(self.m, fn))
+        assert not fb and fb.mistake == tag
+
+    @pytest.mark.parametrize("fn", [None, "adam", 0.1, lambda theta, m, v, g, t, *a: (theta, m)])
+    def test_garbage(self, fn):
+        fb = self.m.check_fix_adam(fn)
+        assert not fb and fb.message
+
+
+class TestCheckMomentumVelocity:
+    from nbcore.exercises import ch07 as m
+
+    def test_right_answer_passes(self):
+        assert self.m.check_momentum_velocity((2.71, 10))
+        v = 0.0
+        for _ in range(3):
+            v = 0.9 * v + 1.0
+        assert self.m.check_momentum_velocity([v, 1 / (1 - 0.9)])
+
+    def test_matches_nc_sgd(self):
+        p = nc.Parameter(np.array([0.0]))
+        opt = nc.SGD([p], lr=0.1, momentum=0.9)
+        for _ in range(3):
+            p.grad[:] = 1.0
+            opt.step()
+        assert np.isclose(opt.state[0]["momentum_buffer"][0], 2.71)
+
+    @pytest.mark.parametrize(
+        "answer, tag",
+        [
+            ((10, 2.71), "swapped"),
+            ((0.271, 1.0), "dampening"),
+            ((1.9, 10), "off-by-one"),
+            ((2.71, 9), "off-by-one"),
+            ((2.71, 0.1), "inverted"),
+            ((2.7, 10), "rounding"),
+        ],
+    )
+    def test_mistakes_are_named(self, answer, tag):
+        fb = self.m.check_momentum_velocity(answer)
+        assert not fb and fb.mistake == tag
+
+    @pytest.mark.parametrize("answer", [None, "2.71", 2.71, (np.nan, 10), {"v": 1}])
+    def test_garbage(self, answer):
+        fb = self.m.check_momentum_velocity(answer)
+        assert not fb and fb.message
