@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
+import nbcore as nc
 from nbcore.exercises._base import (
     Feedback,
     as_number,
+    call_reader,
     close,
     correct,
     describe,
+    find_remaining_bug,
     guarded,
     to_float_array,
     wrong,
@@ -28,6 +31,7 @@ __all__ = [
     "check_l2_update",
     "check_dropout",
     "check_diagnosis",
+    "check_fix_training_loop",
     "check_symmetry",
     "spirals_data",
     "check_spirals",
@@ -443,4 +447,141 @@ def check_spirals(model, target=0.95) -> Feedback:
         f"{summary}: it fits the training set but not the dev set (high variance). Try a "
         "smaller network, fewer epochs, L2 or dropout.",
         "high-variance",
+    )
+
+
+# --- Exercise 6: find the bug in a training loop -------------------------------------------------
+def _epoch_given(model, loss_fn, optimizer, X, Y, batch_size, rng):
+    order = rng.permutation(len(X))
+    for start in range(0, len(X), batch_size):
+        idx = order[start : start + batch_size]
+        pred = model(X[idx])
+        loss_fn(pred, Y[start : start + batch_size])
+        model.backward(loss_fn.backward())
+        optimizer.step()
+
+
+def _epoch_labels_bug(model, loss_fn, optimizer, X, Y, batch_size, rng):
+    order = rng.permutation(len(X))
+    for start in range(0, len(X), batch_size):
+        idx = order[start : start + batch_size]
+        optimizer.zero_grad()
+        pred = model(X[idx])
+        loss_fn(pred, Y[start : start + batch_size])
+        model.backward(loss_fn.backward())
+        optimizer.step()
+
+
+def _epoch_zero_grad_bug(model, loss_fn, optimizer, X, Y, batch_size, rng):
+    order = rng.permutation(len(X))
+    for start in range(0, len(X), batch_size):
+        idx = order[start : start + batch_size]
+        pred = model(X[idx])
+        loss_fn(pred, Y[idx])
+        model.backward(loss_fn.backward())
+        optimizer.step()
+
+
+def _epoch_right(model, loss_fn, optimizer, X, Y, batch_size, rng):
+    order = rng.permutation(len(X))
+    for start in range(0, len(X), batch_size):
+        idx = order[start : start + batch_size]
+        optimizer.zero_grad()
+        pred = model(X[idx])
+        loss_fn(pred, Y[idx])
+        model.backward(loss_fn.backward())
+        optimizer.step()
+
+
+def _epoch_run(fn, args):
+    """Two epochs of ``fn`` on a fresh seeded 2-4-1 network; returns all its parameters."""
+    seed, batch_size = args
+    data = np.random.default_rng(5)
+    X = data.normal(size=(24, 2))
+    Y = (X[:, :1] * X[:, 1:] > 0).astype(float)
+    model = nc.MLP([2, 4, 1], "tanh", output="sigmoid", rng=np.random.default_rng(seed))
+    loss_fn, opt = nc.BCELoss(), nc.SGD(model.parameters(), lr=0.5)
+    rng = np.random.default_rng(seed + 1)
+    for _ in range(2):
+        _, fb = call_reader(
+            fn, model, loss_fn, opt, X, Y, batch_size, rng, name="train_epoch", check_inputs=False
+        )
+        if fb is not None and fb.mistake != "missing":  # returning None is fine here
+            return None, fb
+    return np.concatenate([p.data.ravel() for p in model.parameters()]), None
+
+
+@guarded
+def check_fix_training_loop(train_epoch) -> Feedback:
+    """Exercise ex-08-fix-loop: the reader's corrected ``train_epoch``.
+
+    ````{exercise} Find the bug: a training loop that still learns a little
+    :label: ex-08-fix-loop
+
+    This function trains a model for one epoch of mini-batch gradient descent, with a new
+    shuffle each epoch (it returns nothing: it updates the model's parameters). Its loss goes
+    down a little, so nothing looks broken, yet it has two bugs. Find them, fix them, and pass the
+    fixed function to the checker, which trains a small network for two epochs with it and
+    compares every parameter with a correct loop. Hint: compare with `train_loop` above, line by
+    line; what does `.grad` hold at the second mini-batch?
+
+    ```python
+    def train_epoch(model, loss_fn, optimizer, X, Y, batch_size, rng):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            idx = order[start : start + batch_size]
+            pred = model(X[idx])
+            loss_fn(pred, Y[start : start + batch_size])
+            model.backward(loss_fn.backward())
+            optimizer.step()
+    ```
+    ````
+
+    ````{solution} ex-08-fix-loop
+    :class: dropdown
+
+    `optimizer.zero_grad()` is missing, so each `.grad` keeps the sum of every mini-batch's
+    gradient since the start, and each step uses them all. And the labels are taken in the
+    original order, `Y[start : start + batch_size]`, while the inputs are shuffled,
+    `X[idx]`: every input is paired with a random label, so what the model learns is the
+    label's base rate (the loss still falls a little, towards that of a constant prediction).
+
+    ```python
+    def train_epoch(model, loss_fn, optimizer, X, Y, batch_size, rng):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            idx = order[start : start + batch_size]
+            optimizer.zero_grad()
+            pred = model(X[idx])
+            loss_fn(pred, Y[idx])
+            model.backward(loss_fn.backward())
+            optimizer.step()
+    ```
+    ````
+    """
+    bugs = [
+        (_epoch_given, "unchanged", "this is still the given function: it has two bugs."),
+        (
+            _epoch_zero_grad_bug,
+            "no_zero_grad",
+            "the labels are fixed, but optimizer.zero_grad() is still missing: backward adds "
+            "into .grad, so without it every step uses the sum of all the gradients so far. "
+            "Call it at the start of each mini-batch.",
+        ),
+        (
+            _epoch_labels_bug,
+            "labels_not_shuffled",
+            "zero_grad is there now, but the labels are still Y[start : start + batch_size] "
+            "while the inputs are X[idx]: inputs and labels must be shuffled together, Y[idx].",
+        ),
+    ]
+    cases = [(0, 8), (3, 5)]
+    found = find_remaining_bug(
+        train_epoch, cases, _epoch_right, bugs, name="train_epoch", runner=_epoch_run, rtol=1e-9
+    )
+    if found is not None:
+        return found
+    return correct(
+        "both bugs are fixed: zero_grad before each backward, and Y[idx] with X[idx]; two epochs "
+        "give exactly the parameters of a correct loop."
     )

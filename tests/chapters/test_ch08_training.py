@@ -645,3 +645,55 @@ def test_live_widget_shows_the_readout_above_an_untitled_figure():
     titled = Playground(lr=3.0, activation="identity", depth=4, width=8)
     titled.step(5)
     assert titled._title.get_text() == titled.headline() == box.readout.value
+
+
+class TestCheckFixTrainingLoop:
+    from nbcore.exercises import ch08 as m
+
+    def test_right_answers_pass(self):
+        assert self.m.check_fix_training_loop(self.m._epoch_right)
+
+        def with_return(model, loss_fn, optimizer, X, Y, batch_size, rng):
+            order = rng.permutation(len(X))
+            losses = []
+            for start in range(0, len(X), batch_size):
+                idx = order[start : start + batch_size]
+                optimizer.zero_grad()
+                losses.append(loss_fn(model(X[idx]), Y[idx]))
+                model.backward(loss_fn.backward())
+                optimizer.step()
+            return losses
+
+        assert self.m.check_fix_training_loop(with_return)
+
+    @pytest.mark.parametrize(
+        "fn, tag",
+        [
+            ("_epoch_given", "unchanged"),
+            ("_epoch_zero_grad_bug", "no_zero_grad"),
+            ("_epoch_labels_bug", "labels_not_shuffled"),
+        ],
+    )
+    def test_each_remaining_bug_is_named(self, fn, tag):
+        fb = self.m.check_fix_training_loop(getattr(self.m, fn))
+        assert not fb and fb.mistake == tag
+
+    @pytest.mark.parametrize("fn", [None, "loop", 1.0, lambda *a: None])
+    def test_garbage(self, fn):
+        fb = self.m.check_fix_training_loop(fn)
+        assert not fb and fb.message
+
+
+def test_playground_title_clears_the_legend_and_the_panel_titles():
+    """Issue 18: in the figure the readout (the title) ran into the loss panel's legend."""
+    pg = Playground()
+    pg.step(100)
+    fig = pg.fig
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    title = pg._title.get_window_extent(renderer)
+    legend = pg.ax_loss.get_legend().get_window_extent(renderer)
+    data_title = pg.ax_data.title.get_window_extent(renderer)
+    assert title.width > 0 and not title.overlaps(legend) and not title.overlaps(data_title)
+    assert title.y0 > legend.y1 and title.y0 > data_title.y1  # the readout sits above both
+    assert fig.bbox.contains(title.x0, title.y0) and fig.bbox.contains(title.x1, title.y1)
