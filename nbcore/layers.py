@@ -722,24 +722,26 @@ class BatchNorm1d(Layer):
     -----
     Train mode, for X of shape (m, n) with m >= 2 (batch statistics, biased variance):
 
-    .. math:: \mu = 	frac1m 	extstyle\sum_i X_i, \quad
-              \sigma^2 = 	frac1m 	extstyle\sum_i (X_i - \mu)^2, \quad
+    .. math:: \mu = \tfrac1m \textstyle\sum_i X_i, \quad
+              \sigma^2 = \tfrac1m \textstyle\sum_i (X_i - \mu)^2, \quad
               \hat X = (X - \mu) / \sqrt{\sigma^2 + \epsilon}, \quad
-              Y = \gamma \odot \hat X + eta
+              Y = \gamma \odot \hat X + \beta
 
-    and the running statistics move towards the batch ones:
-    :math:`r_\mu \leftarrow (1 - 	ext{momentum})\, r_\mu + 	ext{momentum}\, \mu`,
-    :math:`r_{\sigma^2} \leftarrow (1 - 	ext{momentum})\, r_{\sigma^2} + 	ext{momentum}\,
-        frac{m}{m-1} \sigma^2`. Eval mode uses :math:`r_\mu, r_{\sigma^2}` instead of
-    :math:`\mu, \sigma^2` and changes nothing.
+    and the running statistics move towards the batch ones (``momentum`` written :math:`\rho`):
+
+    .. math:: r_\mu \leftarrow (1 - \rho)\, r_\mu + \rho\, \mu, \quad
+              r_{\sigma^2} \leftarrow (1 - \rho)\, r_{\sigma^2} + \rho\, \tfrac{m}{m-1} \sigma^2
+
+    Eval mode uses :math:`r_\mu, r_{\sigma^2}` instead of :math:`\mu, \sigma^2` and changes
+    nothing.
 
     Backward, given dY of shape (m, n) (train mode; sums over the batch, per feature):
 
-    .. math:: deta = 	extstyle\sum_i dY_i, \quad
-              d\gamma = 	extstyle\sum_i dY_i \odot \hat X_i, \quad
-              dX = rac{\gamma}{m \sqrt{\sigma^2 + \epsilon}} \odot
-                   igl(m\, dY - 	extstyle\sum_i dY_i - \hat X \odot
-                        extstyle\sum_i dY_i \odot \hat X_iigr)
+    .. math:: d\beta = \textstyle\sum_i dY_i, \quad
+              d\gamma = \textstyle\sum_i dY_i \odot \hat X_i, \quad
+              dX = \frac{\gamma}{m \sqrt{\sigma^2 + \epsilon}} \odot
+                   \bigl(m\, dY - \textstyle\sum_i dY_i - \hat X \odot
+                   \textstyle\sum_i dY_i \odot \hat X_i\bigr)
 
     In eval mode the statistics are constants: :math:`dX = dY \odot \gamma /
     \sqrt{r_{\sigma^2} + \epsilon}`. Everything is computed in the layer's dtype (float32 stays
@@ -849,7 +851,7 @@ class Residual(Layer):
     -----
     Backward adds the identity path to the path through F:
 
-    .. math:: dX = dY + rac{\partial F}{\partial X}^	op dY
+    .. math:: dX = dY + \frac{\partial F}{\partial X}^\top dY
 
     so the gradient reaching X is at least dY, however small F's contribution (the "+1"
     that keeps deep networks trainable). ``parameters()``, ``train()`` / ``eval()`` and
