@@ -163,6 +163,9 @@ BAD_GCM = [
     ("the loss function", {"loss_fn": nc.mse}, TypeError, r"gradcheck_model: expected loss_fn .*the function mse"),
     ("inf in X", {"X": np.full((6, 2), np.inf)}, ValueError, r"gradcheck_model: expected finite X"),
     ("rows", {"Y": np.ones((5, 1))}, ValueError, r"gradcheck_model: expected X of shape \(m, n\) and Y with the same m rows"),
+    ("Y None", {"Y": None}, TypeError, r"gradcheck_model: expected Y as an array of numbers, got None \(NoneType\)"),
+    ("Y a function", {"Y": np.sum}, TypeError, r"gradcheck_model: expected Y as an array of numbers, got the function sum"),
+    ("X a string", {"X": "abc"}, TypeError, r"gradcheck_model: expected X as an array of numbers, got .*str"),
     ("eps", {"eps": 0.0}, ValueError, r"gradcheck_model: expected eps > 0"),
 ]  # fmt: skip
 
