@@ -538,6 +538,8 @@ class NLLLoss(Loss):
             )
         m, k = logP.shape
         if _ndim(target, where) != 1:
+            # a string, a dict, a class: the TypeError CrossEntropyLoss gives, not "shape ()"
+            F._as_input(target, where, "target", nan_check=False)
             raise ValueError(
                 f"{where}: expected target as class labels of shape ({m},), "
                 f"got shape {np.shape(target)}"

@@ -498,6 +498,18 @@ def test_ragged_target_is_refused_clearly(cls):
     assert_message(excinfo, rf"^{cls}\.forward:", "expected target", "got")
 
 
+@pytest.mark.parametrize("cls", ["CrossEntropyLoss", "NLLLoss"])
+@pytest.mark.parametrize(
+    "target, given",
+    [("abc", r"\(str\)"), ({"a": 1}, r"\(dict\)"), (nc.Dense, r"\(type\)"), (b"ab", r"\(bytes\)")],
+    ids=str,
+)
+def test_non_array_target_is_a_type_error_not_shape_empty(cls, target, given):
+    with pytest.raises(TypeError) as excinfo:
+        getattr(nc, cls)()(nc.log_softmax(np.zeros((4, 3))), target)
+    assert_message(excinfo, rf"^{cls}\.forward:", "expected target as an array of numbers", given)
+
+
 def test_nll_refuses_infinite_log_probabilities():
     with pytest.raises(ValueError, match=r"NLLLoss\.forward: expected pred .* finite.*got 1"):
         nc.NLLLoss()(np.array([[0.0, -np.inf]]), np.array([0]))
