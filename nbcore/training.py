@@ -423,10 +423,10 @@ def check_data(X, Y, where, names=("X", "Y")):
     rows (finite when float)."""
     X = as_float_array(X, where, names[0])
     try:
-        arr = np.asarray(Y)  # the loss checks the dtype it expects; here: numbers at all
+        arr = np.asarray(Y)  # its dtype is checked by the loss, which names what it expects
     except (TypeError, ValueError) as err:  # ragged lists
         raise TypeError(f"{where}: expected {names[1]} as an array of numbers, got {Y!r}") from err
-    if arr.dtype.kind not in "fiub":  # None, a string, a dict, a layer: no 0-d array "of shape ()"
+    if arr.ndim == 0 and arr.dtype.kind not in "fiub":  # None, 'abc', a dict: no "Y ()" for them
         raise TypeError(f"{where}: expected {names[1]} as an array of numbers, got {_describe(Y)}")
     Y = arr
     if X.ndim != 2 or Y.ndim == 0 or X.shape[0] != Y.shape[0]:
