@@ -114,7 +114,9 @@ def check_number(value, where: str, name: str, lo=None, hi=None, lo_open=False, 
     below = lo is not None and (value <= lo if lo_open else value < lo)
     above = hi is not None and (value >= hi if hi_open else value > hi)
     if below or above or value != value:
-        if hi is None:
+        if lo is None and hi is None:  # only NaN lands here
+            expected = f"{name} as a number, not NaN"
+        elif hi is None:
             expected = f"{name} {'>' if lo_open else '>='} {lo}"
         else:
             left, right = ("(" if lo_open else "["), (")" if hi_open else "]")

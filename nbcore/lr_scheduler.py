@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import numbers
 from bisect import bisect_right
+from functools import partial
 
 from nbcore._checks import check_int, check_number
 from nbcore.optimizers import Optimizer
@@ -42,7 +43,11 @@ class LRScheduler:
         The epoch whose rate ``optimizer.lr`` now holds (0 after construction).
     """
 
-    _hyper = ()  # the schedule's own arguments, saved by state_dict()
+    _hyper = {}  # the schedule's own arguments, saved by state_dict(): name -> check
+
+    def _checked_hyper(self, where, **values):
+        """The arguments checked as the constructor checks them (also on load_state_dict)."""
+        return {key: check(values[key], where, key) for key, check in self._hyper.items()}
 
     def __init__(self, optimizer):
         name = type(self).__name__
@@ -115,7 +120,8 @@ class LRScheduler:
 
     def _checked_state(self, state_dict, where, template=None):
         """``state_dict`` checked against ``template`` (default: ``self.state_dict()``): the
-        same keys, and values of the same kinds (numbers, lists of numbers)."""
+        same keys, the schedule's arguments checked as the constructor checks them, the other
+        values of the same kinds (numbers, lists of numbers)."""
         if not isinstance(state_dict, dict):
             raise TypeError(f"{where}: expected a dict from state_dict(), got {state_dict!r:.60}")
         template = self.state_dict() if template is None else template
@@ -124,8 +130,10 @@ class LRScheduler:
                 f"{where}: expected keys {', '.join(sorted(template))}, "
                 f"got {', '.join(sorted(map(str, state_dict)))}"
             )
-        checked = {}
+        checked = self._checked_hyper(where, **state_dict)  # the arguments, as in __init__
         for key, mine in template.items():
+            if key in self._hyper:
+                continue
             value = state_dict[key]
             if isinstance(mine, list):
                 if not isinstance(value, (list, tuple)) or len(value) != len(mine):
@@ -159,11 +167,13 @@ class StepLR(LRScheduler):
     .. math:: \eta_t = \eta_0\, \gamma^{\lfloor t / \text{step\_size} \rfloor}
     """
 
-    _hyper = ("step_size", "gamma")
+    _hyper = {
+        "step_size": partial(check_int, lo=1),
+        "gamma": partial(check_number, lo=0, lo_open=True),
+    }
 
     def __init__(self, optimizer, step_size, gamma=0.1):
-        self.step_size = check_int(step_size, "StepLR", "step_size", lo=1)
-        self.gamma = check_number(gamma, "StepLR", "gamma", lo=0, lo_open=True)
+        vars(self).update(self._checked_hyper("StepLR", step_size=step_size, gamma=gamma))
         super().__init__(optimizer)
 
     def _chained_lr(self):
@@ -188,10 +198,10 @@ class ExponentialLR(LRScheduler):
     .. math:: \eta_t = \eta_0\, \gamma^t
     """
 
-    _hyper = ("gamma",)
+    _hyper = {"gamma": partial(check_number, lo=0, lo_open=True)}
 
     def __init__(self, optimizer, gamma):
-        self.gamma = check_number(gamma, "ExponentialLR", "gamma", lo=0, lo_open=True)
+        vars(self).update(self._checked_hyper("ExponentialLR", gamma=gamma))
         super().__init__(optimizer)
 
     def _chained_lr(self):
@@ -225,11 +235,11 @@ class CosineAnnealingLR(LRScheduler):
     increment at the bottom of each cycle, where that ratio would be 0 / 0.
     """
 
-    _hyper = ("T_max", "eta_min")
+    _hyper = {"T_max": partial(check_int, lo=1), "eta_min": partial(check_number, lo=0)}
 
     def __init__(self, optimizer, T_max, eta_min=0.0):
-        self.T_max = check_int(T_max, "CosineAnnealingLR", "T_max", lo=1)
-        self.eta_min = check_number(eta_min, "CosineAnnealingLR", "eta_min", lo=0)
+        checked = self._checked_hyper("CosineAnnealingLR", T_max=T_max, eta_min=eta_min)
+        vars(self).update(checked)
         super().__init__(optimizer)
 
     def _chained_lr(self):
@@ -270,15 +280,17 @@ class LinearLR(LRScheduler):
     for :math:`1 \le t \le T`.
     """
 
-    _hyper = ("start_factor", "end_factor", "total_iters")
+    _hyper = {
+        "start_factor": partial(check_number, lo=0, hi=1, lo_open=True),
+        "end_factor": partial(check_number, lo=0, hi=1),
+        "total_iters": partial(check_int, lo=1),
+    }
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5):
-        name = "LinearLR"
-        self.start_factor = check_number(
-            start_factor, name, "start_factor", lo=0, hi=1, lo_open=True
+        checked = self._checked_hyper(
+            "LinearLR", start_factor=start_factor, end_factor=end_factor, total_iters=total_iters
         )
-        self.end_factor = check_number(end_factor, name, "end_factor", lo=0, hi=1)
-        self.total_iters = check_int(total_iters, name, "total_iters", lo=1)
+        vars(self).update(checked)
         super().__init__(optimizer)
 
     def _chained_lr(self):
@@ -398,18 +410,25 @@ def _like(value, mine, where, key):
 
 
 def _check_schedulers(schedulers, optimizer, name):
-    if not isinstance(schedulers, (list, tuple)) or not schedulers:
-        raise ValueError(f"{name}: expected a non-empty list of schedulers, got {schedulers!r:.60}")
+    if not isinstance(schedulers, (list, tuple)):
+        raise TypeError(
+            f"{name}: expected schedulers as a list of schedulers, got {schedulers!r:.60}"
+        )
+    if not schedulers:
+        raise ValueError(f"{name}: expected a non-empty list of schedulers, got []")
     for i, s in enumerate(schedulers):
         if not isinstance(s, LRScheduler) or isinstance(s, SequentialLR):
+            given = (
+                f"the class {s.__name__} (create it first)" if isinstance(s, type) else f"{s!r:.60}"
+            )
             raise TypeError(
                 f"{name}: expected schedulers such as LinearLR or CosineAnnealingLR, "
-                f"got {s!r:.60} at position {i}"
+                f"got {given} at position {i}"
             )
         if s.optimizer is not optimizer:
             raise ValueError(
-                f"{name}: expected every scheduler on the same optimizer, but scheduler {i} "
-                f"({type(s).__name__}) has another one"
+                f"{name}: expected every scheduler on the optimizer given to {name}, "
+                f"got scheduler {i} ({type(s).__name__}) on another optimizer"
             )
     return list(schedulers)
 
@@ -419,8 +438,8 @@ def _check_milestones(milestones, n_schedulers, name):
         raise TypeError(f"{name}: expected milestones as a list of ints, got {milestones!r:.60}")
     if len(milestones) != n_schedulers - 1:
         raise ValueError(
-            f"{name}: expected {n_schedulers - 1} milestones for {n_schedulers} schedulers, "
-            f"got {len(milestones)}"
+            f"{name}: expected one scheduler more than milestones, got {n_schedulers} "
+            f"scheduler(s) and milestones {list(milestones)}"
         )
     values = [check_int(m, name, "each milestone", lo=1) for m in milestones]
     if any(b <= a for a, b in zip(values[:-1], values[1:], strict=True)):

@@ -135,14 +135,22 @@ def test_bad_arguments_are_refused_clearly(make, kind, pattern):
 def test_sequential_lr_bad_arguments():
     opt, other = _opt(), _opt()
     a, b = S.LinearLR(opt), S.ExponentialLR(opt, 0.9)
-    with pytest.raises(ValueError, match=r"SequentialLR: expected 1 milestones for 2 schedulers"):
+    more = r"SequentialLR: expected one scheduler more than milestones, got"
+    with pytest.raises(ValueError, match=rf"{more} 2 scheduler\(s\) and milestones \[\]"):
         S.SequentialLR(opt, [a, b], milestones=[])
-    with pytest.raises(ValueError, match=r"SequentialLR: expected a non-empty list"):
+    with pytest.raises(ValueError, match=rf"{more} 1 scheduler\(s\) and milestones \[2\]"):
+        S.SequentialLR(opt, [a], milestones=[2])
+    with pytest.raises(ValueError, match=r"SequentialLR: expected a non-empty list.*got \[\]"):
         S.SequentialLR(opt, [], milestones=[])
-    with pytest.raises(ValueError, match=r"scheduler 1 \(StepLR\) has another one"):
+    for given in (None, 5, a):
+        with pytest.raises(TypeError, match=r"SequentialLR: expected schedulers as a list.*got"):
+            S.SequentialLR(opt, given, milestones=[2])
+    with pytest.raises(ValueError, match=r"got scheduler 1 \(StepLR\) on another optimizer"):
         S.SequentialLR(opt, [a, S.StepLR(other, 2)], milestones=[3])
     with pytest.raises(TypeError, match=r"SequentialLR: expected schedulers.*position 1"):
         S.SequentialLR(opt, [a, "cosine"], milestones=[3])
+    with pytest.raises(TypeError, match=r"got the class StepLR \(create it first\) at position 0"):
+        S.SequentialLR(opt, [S.StepLR, b], milestones=[3])
     with pytest.raises(ValueError, match=r"SequentialLR: expected increasing milestones"):
         S.SequentialLR(opt, [a, b, S.StepLR(opt, 2)], milestones=[5, 5])
     with pytest.raises(ValueError, match=r"SequentialLR.*each milestone >= 1, got 0"):
@@ -157,3 +165,35 @@ def test_load_state_dict_refuses_a_mismatch_and_loads_nothing():
     with pytest.raises(TypeError, match=r"StepLR\.load_state_dict.*step_size.*'2'"):
         sched.load_state_dict(dict(sd, step_size="2", last_epoch=9))
     assert sched.last_epoch == 0 and sched.state_dict() == sd
+
+
+LOADED = [
+    (lambda: S.StepLR(_opt(), 2), {"step_size": 0}, ValueError, r"step_size >= 1, got 0"),
+    (lambda: S.StepLR(_opt(), 2), {"gamma": float("nan")}, ValueError, r"gamma > 0, got nan"),
+    (lambda: S.ExponentialLR(_opt(), 0.9), {"gamma": -1.0}, ValueError, r"gamma > 0, got -1"),
+    (lambda: S.CosineAnnealingLR(_opt(), 5), {"T_max": 0}, ValueError, r"T_max >= 1, got 0"),
+    (lambda: S.CosineAnnealingLR(_opt(), 5), {"eta_min": -1.0}, ValueError, r"eta_min >= 0"),
+    (lambda: S.LinearLR(_opt()), {"start_factor": 0.0}, ValueError, r"start_factor in \(0, 1\]"),
+    (lambda: S.LinearLR(_opt()), {"end_factor": 2.0}, ValueError, r"end_factor in \[0, 1\]"),
+    (lambda: S.LinearLR(_opt()), {"total_iters": 1.5}, TypeError, r"total_iters as an integer"),
+    (lambda: S.StepLR(_opt(), 2), {"base_lrs": [np.nan]}, ValueError, r"base_lrs as a number, not"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("make, change, kind, pattern", LOADED)
+def test_load_state_dict_checks_the_arguments_as_the_constructor_does(make, change, kind, pattern):
+    sched = make()
+    sd = sched.state_dict()
+    with pytest.raises(kind) as excinfo:
+        sched.load_state_dict({**sd, **change})
+    assert_message(excinfo, rf"^{type(sched).__name__}\.load_state_dict: expected .*{pattern}")
+    assert sched.state_dict() == sd
+
+
+def test_sequential_lr_load_state_dict_checks_its_schedulers_arguments():
+    opt = _opt()
+    sched = S.SequentialLR(opt, [S.LinearLR(opt), S.ExponentialLR(opt, 0.9)], milestones=[2])
+    sd = sched.state_dict()
+    sd["_schedulers"][1]["gamma"] = 0.0
+    with pytest.raises(ValueError, match=r"SequentialLR\.load_state_dict: expected gamma > 0"):
+        sched.load_state_dict(sd)
