@@ -701,3 +701,24 @@ def test_playground_title_clears_the_legend_and_the_panel_titles():
     assert title.width > 0 and title.y0 - legend_top > title.height / 2
     assert title.y0 - data_title.y1 > title.height / 2
     assert fig.bbox.contains(title.x0, title.y0) and fig.bbox.contains(title.x1, title.y1)
+
+
+def test_notebook_has_six_exercises_with_checkers_and_a_find_the_bug():
+    """Issue 21: at least six exercises, each followed by a cell that calls its checker, one of
+    them a "find the bug"; and the hidden set-up cell first (issue 18)."""
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).parents[2] / "book" / "08_training.ipynb").read_text("utf-8"))
+    cells = [("".join(c["source"]), c) for c in nb["cells"]]
+    first_code = next(c for _, c in cells if c["cell_type"] == "code")
+    assert "remove-cell" in first_code["metadata"].get("tags", [])
+    assert "".join(first_code["source"]).startswith("# Set-up, hidden in the HTML book.")
+    labels = []
+    for i, (text, cell) in enumerate(cells):
+        if cell["cell_type"] == "markdown" and "{exercise}" in text:
+            labels.append(re.search(r":label: (ex-08-[\w-]+)", text).group(1))
+            following = cells[i + 1]
+            assert following[1]["cell_type"] == "code" and "check_" in following[0], labels[-1]
+    assert len(labels) >= 6 and len(set(labels)) == len(labels)
+    assert any("Find the bug" in text for text, _ in cells if "{exercise}" in text)
