@@ -514,41 +514,27 @@ def _neuron_right(X, w, b):
 
 @guarded
 def check_fix_neuron(neuron) -> Feedback:
-    r"""Exercise ex-01-fix-neuron: the reader's corrected ``neuron(X, w, b)``.
+    """Check exercise ex-01-fix-neuron: the reader's corrected ``neuron(X, w, b)``.
 
-    ````{exercise} Find the bug: a sigmoid neuron for a batch
-    :label: ex-01-fix-neuron
+    A correct answer is the sigmoid neuron for a batch, ``1 / (1 + np.exp(-(X @ w + b)))``,
+    for ``X`` of shape (m, n), ``w`` of shape (n,) and a number ``b``. It is compared with that
+    formula on the first exercise's neuron (output 0.8808) and on two random batches.
 
-    A colleague wrote this sigmoid neuron for a batch `X` of shape $(m, n)$ (one sample per row),
-    weights `w` of shape $(n,)$ and a bias `b`. It runs without error and returns numbers between
-    0 and 1 of the right shape $(m,)$, yet it is wrong. Find its two bugs, fix them (keep NumPy,
-    no `nc.sigmoid`), and pass the fixed function to the checker. Hint: try it on the neuron of
-    the first exercise, $x = (1, 2, -1)$, $w = (0.5, 0.25, -1.5)$, $b = -0.5$, whose output you
-    know is $0.8808$.
+    Recognised mistakes (the ``mistake`` of the feedback): ``unchanged`` (the given function,
+    both bugs), ``bias-sign`` (the bias still subtracted, ``X @ w - b``) and ``exp-sign``
+    (``np.exp(z)`` instead of ``np.exp(-z)``, which gives 1 - sigma(z)).
 
-    ```python
-    def neuron(X, w, b):
-        z = X @ w - b
-        return 1 / (1 + np.exp(z))
-    ```
-    ````
+    Introduced in chapter 1 (The neuron).
 
-    ````{solution} ex-01-fix-neuron
-    :class: dropdown
+    Parameters
+    ----------
+    neuron : callable
+        The reader's ``neuron(X, w, b)``, returning an array of shape (m,).
 
-    The pre-activation adds the bias, $z = Xw + b$, and the sigmoid is
-    $1 / (1 + e^{-z})$, with a minus sign in the exponent:
-
-    ```python
-    def neuron(X, w, b):
-        z = X @ w + b
-        return 1 / (1 + np.exp(-z))
-    ```
-
-    With both bugs, the given code returns $1/(1 + e^{3}) = 0.0474$ for the neuron of the first
-    exercise instead of $0.8808$. Each bug alone is also wrong: $\sigma(3) = 0.9526$ (bias
-    subtracted) and $\sigma(-2) = 0.1192$ (exponent sign). The checker names the bug that remains.
-    ````
+    Returns
+    -------
+    Feedback
+        Correct, or the bug that remains; never raises.
     """
     rng = np.random.default_rng(11)
     cases = [

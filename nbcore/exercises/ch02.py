@@ -425,44 +425,28 @@ def _fwd_right(X, params):
 
 @guarded
 def check_fix_forward(forward) -> Feedback:
-    r"""Exercise ex-02-fix-forward: the reader's corrected ``forward(X, params)``.
+    """Check exercise ex-02-fix-forward: the reader's corrected ``forward(X, params)``.
 
-    ````{exercise} Find the bug: a forward pass that runs
-    :label: ex-02-fix-forward
+    A correct answer runs the layers in order, ``A = sigmoid(A @ W.T + b)`` for each ``(W, b)``
+    of ``params`` (each ``W`` of shape (n_out, n_in)), and returns the last ``A``. It is compared
+    with that on a 2-2-2 and a 3-3-3-3 network with square weights and on the running example
+    (a 2-3-1 network).
 
-    This forward pass, for `params = [(W1, b1), (W2, b2), ...]` with each `W` of shape
-    `(n_out, n_in)` and a sigmoid after every layer, was tried on a 2-2-2 network and returned
-    an array of the right shape without any error. It has two bugs. Find them, fix them, and pass
-    the fixed function to the checker. Hint: run it on the running example (a 2-3-1 network),
-    then read the indentation.
+    Recognised mistakes (the ``mistake`` of the feedback): ``unchanged`` (the given function,
+    both bugs), ``W_not_transposed`` (``A @ W`` instead of ``A @ W.T``) and
+    ``activation_outside_loop`` (``A = sigmoid(Z)`` after the loop, so every layer reads ``X``).
 
-    ```python
-    def forward(X, params):
-        A = X
-        for W, b in params:
-            Z = A @ W + b
-        A = nc.sigmoid(Z)
-        return A
-    ```
-    ````
+    Introduced in chapter 2 (Layers and forward propagation).
 
-    ````{solution} ex-02-fix-forward
-    :class: dropdown
+    Parameters
+    ----------
+    forward : callable
+        The reader's ``forward(X, params)``, returning the network's output for the batch ``X``.
 
-    `W` has shape `(n_out, n_in)`, so the batch form is `Z = A @ W.T + b`; with square matrices
-    `A @ W` runs and silently uses the wrong weights. And `A = nc.sigmoid(Z)` must be inside the
-    loop: indented as given, each layer reads the batch `X` instead of the previous layer's
-    output, and only the last layer's `Z` is activated.
-
-    ```python
-    def forward(X, params):
-        A = X
-        for W, b in params:
-            Z = A @ W.T + b
-            A = nc.sigmoid(Z)
-        return A
-    ```
-    ````
+    Returns
+    -------
+    Feedback
+        Correct, or the bug that remains; never raises.
     """
     rng = np.random.default_rng(21)
     cases = [

@@ -523,39 +523,28 @@ _RELU_GRAD_CASES = [
 
 @guarded
 def check_fix_relu_grad(relu_grad) -> Feedback:
-    r"""Exercise ex-03-fix-relu-grad: the reader's corrected ``relu_grad(z)``.
+    """Check exercise ex-03-fix-relu-grad: the reader's corrected ``relu_grad(z)``.
 
-    ````{exercise} Find the bug: a ReLU derivative that changes its input
-    :label: ex-03-fix-relu-grad
+    A correct answer returns a new float array of z's shape, 1 where z > 0 and 0 elsewhere
+    (0 at z = 0, as ``nc.relu_grad``), and leaves the caller's ``z`` unchanged; it is tried on
+    arrays of one, two and three dimensions.
 
-    This derivative of the ReLU, $g'(z) = 1$ for $z > 0$ and $0$ otherwise (the book's
-    convention at $z = 0$, as in `nc.relu_grad`), is meant for arrays `z` of any shape. It has
-    two bugs. Run it on `z = np.array([-2.0, 0.0, 3.0])` and print `z` afterwards. Fix both
-    bugs and pass the fixed function to the checker.
+    Recognised mistakes (the ``mistake`` of the feedback): ``unchanged`` (the given function,
+    both bugs), ``modified_input`` (``g = z`` still writes into the caller's z),
+    ``negatives-kept`` (negative entries returned as they are instead of 0) and
+    ``zero-convention`` (slope 1 at z = 0, from ``z >= 0``).
 
-    ```python
-    def relu_grad(z):
-        g = z
-        g[g > 0] = 1
-        return g
-    ```
+    Introduced in chapter 3 (Activation functions).
 
-    Hint: `g = z` does not copy an array.
-    ````
+    Parameters
+    ----------
+    relu_grad : callable
+        The reader's ``relu_grad(z)`` for an array ``z`` of any shape.
 
-    ````{solution} ex-03-fix-relu-grad
-    :class: dropdown
-
-    `g = z` makes a second name for the same array, so `g[g > 0] = 1` writes into the
-    caller's `z` (in a network, into the cached pre-activation that backpropagation still
-    needs). And the negative entries are never set to 0: the result is $-2, 0, 1$ instead of
-    $0, 0, 1$. A comparison builds a new array and fixes both:
-
-    ```python
-    def relu_grad(z):
-        return (z > 0).astype(float)
-    ```
-    ````
+    Returns
+    -------
+    Feedback
+        Correct, or the bug that remains; never raises.
     """
     bugs = [
         (_relu_grad_negatives_kept, "negatives-kept", ""),

@@ -434,38 +434,28 @@ def _bce_right(p, y):
 
 @guarded
 def check_fix_bce(bce) -> Feedback:
-    r"""Exercise ex-04-fix-bce: the reader's corrected ``bce(p, y)``.
+    """Check exercise ex-04-fix-bce: the reader's corrected ``bce(p, y)``.
 
-    ````{exercise} Find the bug: a binary cross-entropy
-    :label: ex-04-fix-bce
+    A correct answer is the binary cross-entropy cost, the mean over the samples,
+    ``-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))``: 0.4243 for y = [1, 0, 1] and
+    p = [0.8, 0.3, 0.5]. It is also tried on two other batches.
 
-    This function should return the binary cross-entropy **cost** (the mean over the samples)
-    of predicted probabilities `p` for labels `y`, two arrays of shape $(m,)$. It has two bugs.
-    Find them with the first exercise's numbers ($y = [1, 0, 1]$, $p = [0.8, 0.3, 0.5]$, cost
-    $0.4243$), fix them, and pass the fixed function to the checker.
+    Recognised mistakes (the ``mistake`` of the feedback): ``unchanged`` (the given function,
+    both bugs), ``sum`` (summed instead of averaged over the samples), ``negative_class``
+    (a sample with y = 0 still costs -ln p instead of -ln(1 - p)) and ``log10`` (the base-10
+    logarithm).
 
-    ```python
-    def bce(p, y):
-        return -np.sum(y * np.log(p) + (1 - y) * np.log(p))
-    ```
+    Introduced in chapter 4 (Loss and cost functions).
 
-    Hint: what should a sample with $y = 0$ and $p = 0.3$ cost?
-    ````
+    Parameters
+    ----------
+    bce : callable
+        The reader's ``bce(p, y)`` for two arrays of shape (m,), returning a number.
 
-    ````{solution} ex-04-fix-bce
-    :class: dropdown
-
-    A sample with $y = 0$ costs $-\ln(1 - p)$, the log-probability of its true class, and the
-    cost averages over the samples:
-
-    ```python
-    def bce(p, y):
-        return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
-    ```
-
-    The given code returns $2.1203$ on the first exercise's numbers; with only the mean fixed it
-    returns $0.7068$, with only $\ln(1 - p)$ fixed $1.2730$ (three times the cost).
-    ````
+    Returns
+    -------
+    Feedback
+        Correct, or the bug that remains; never raises.
     """
     rng = np.random.default_rng(41)
     cases = [
