@@ -651,48 +651,29 @@ def _adam_run(fn, args):
 
 @guarded
 def check_fix_adam(adam_step) -> Feedback:
-    r"""Exercise ex-07-fix-adam: the reader's corrected ``adam_step(theta, m, v, g, t, ...)``.
+    """Check exercise ex-07-fix-adam: the reader's corrected ``adam_step(theta, m, v, g, t, ...)``.
 
-    ````{exercise} Find the bug: an Adam step
-    :label: ex-07-fix-adam
+    A correct answer is PyTorch's Adam step with bias correction and epsilon outside the root,
+    ``theta - lr * m_hat / (sqrt(v_hat) + eps)``: three steps from the same start must give the
+    thetas, m and v of ``nc.Adam`` (relative tolerance 1e-9), with eps = 1e-8 and with eps = 0.1.
 
-    This Adam step (PyTorch's rule, $t = 1$ on the first step) takes NumPy arrays `theta`, `m`,
-    `v` and the gradient `g` and returns the new `(theta, m, v)`. It has two bugs. Fix them and
-    pass the fixed function to the checker, which runs three steps with $\epsilon = 10^{-8}$ and
-    with $\epsilon = 0.1$ and compares with `nc.Adam`. Hint: on the first step with $g = 0.4$
-    and $\eta = 0.1$, a correct Adam moves $\theta$ by almost exactly $\eta$; this one moves it
-    by $0.316$.
+    Recognised mistakes (the ``mistake`` of the feedback): ``unchanged`` (the given function,
+    both bugs), ``no-bias-correction`` (m and v used without dividing by 1 - beta**t) and
+    ``eps-inside-sqrt`` (``sqrt(v_hat + eps)`` instead of ``sqrt(v_hat) + eps``); ``format``
+    when the result is not three arrays ``(theta, m, v)``.
 
-    ```python
-    def adam_step(theta, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g**2
-        theta = theta - lr * m / np.sqrt(v + eps)
-        return theta, m, v
-    ```
-    ````
+    Introduced in chapter 7 (Optimizers).
 
-    ````{solution} ex-07-fix-adam
-    :class: dropdown
+    Parameters
+    ----------
+    adam_step : callable
+        The reader's ``adam_step(theta, m, v, g, t, lr, beta1, beta2, eps)``, returning the new
+        ``(theta, m, v)``.
 
-    The bias correction is missing, and $\epsilon$ belongs outside the square root:
-
-    ```python
-    def adam_step(theta, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g**2
-        m_hat = m / (1 - beta1**t)
-        v_hat = v / (1 - beta2**t)
-        theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
-        return theta, m, v
-    ```
-
-    Without the correction the first step is $\eta \cdot 0.1 g / \sqrt{0.001 g^2} = 3.16\,\eta$
-    whatever $g$ is: $m_1 = 0.1 g$ and $v_1 = 0.001 g^2$ are both biased towards 0, by
-    different factors. With the correction, $\hat m_1 = g$ and $\hat v_1 = g^2$, and the first
-    step is $\eta$. With $\epsilon$ inside the root the step differs visibly once $\epsilon$
-    is not tiny against $\hat v$ (the checker's $\epsilon = 0.1$).
-    ````
+    Returns
+    -------
+    Feedback
+        Correct, or the bug that remains; never raises.
     """
     theta0 = np.array([1.0, -2.0])
     grads = [np.array([0.4, -3.0]), np.array([-0.2, 1.0]), np.array([0.1, 0.5])]
@@ -723,29 +704,30 @@ def check_fix_adam(adam_step) -> Feedback:
 # ----------------------------------------------------------------------------- momentum by hand
 @guarded
 def check_momentum_velocity(answer) -> Feedback:
-    r"""Exercise ex-07-momentum-velocity: ``answer = (v_3, ratio)`` for a constant gradient.
+    """Check exercise ex-07-momentum-velocity: ``answer = (v_3, ratio)`` for a constant gradient.
 
-    ````{exercise} Predict, then check: momentum on a constant slope
-    :label: ex-07-momentum-velocity
+    A correct answer, for PyTorch's momentum ``v_t = mu v_{t-1} + g_t`` with mu = 0.9, g = 1
+    and v_0 = 0, is ``(2.71, 10)``: v_3 = 1 + 0.9 + 0.81, and the limit of v_t / g is
+    1 / (1 - mu) (to 1e-3).
 
-    SGD with momentum $\mu = 0.9$ (PyTorch's form, $v_t = \mu v_{t-1} + g_t$,
-    $\theta_t = \theta_{t-1} - \eta v_t$, $v_0 = 0$) walks down a slope whose gradient is the
-    constant $g = 1$. **Predict first**: after many steps, how many times longer is each step
-    than a step of plain SGD with the same $\eta$? Then compute $v_1, v_2, v_3$ by hand and
-    store `answer = (v_3, ratio)`, where `ratio` is the limit of $v_t / g$. Confirm both with
-    `nc.SGD(params, lr=0.1, momentum=0.9)` on a `Parameter` whose `.grad` you set to 1 before
-    each step.
-    ````
+    Recognised mistakes (the ``mistake`` of the feedback): ``missing``, ``format`` and
+    ``not-finite`` (no usable pair of numbers), ``swapped`` (the two numbers in the wrong
+    order), ``dampening`` (the averaging form ``mu v + (1 - mu) g``: 0.271 and 1),
+    ``off-by-one`` (v_2 = 1.9 or v_4 = 3.439 for v_3, or mu / (1 - mu) = 9 for the ratio),
+    ``rounding`` (2.7), ``inverted`` (1 - mu = 0.1), and ``v3`` or ``ratio`` for any other wrong
+    value.
 
-    ````{solution} ex-07-momentum-velocity
-    :class: dropdown
+    Introduced in chapter 7 (Optimizers).
 
-    $v_1 = 1$, $v_2 = 0.9 + 1 = 1.9$, $v_3 = 0.9 \times 1.9 + 1 = 2.71$: the sum
-    $1 + \mu + \mu^2$. In the limit $v_t = 1 + \mu + \mu^2 + \dots = 1 / (1 - \mu) = 10$, so on a
-    steady slope momentum takes steps 10 times longer than plain SGD: its effective learning
-    rate is $\eta / (1 - \mu)$. (Keras's and the original form
-    $v_t = \mu v_{t-1} + (1 - \mu) g_t$ average instead of summing: its limit is 1.)
-    ````
+    Parameters
+    ----------
+    answer : tuple of two numbers
+        ``(v_3, ratio)``.
+
+    Returns
+    -------
+    Feedback
+        Correct, or what is probably wrong; never raises.
     """
     if answer is None:
         return wrong("set `answer = (v_3, ratio)` first (it is still None).", "missing")

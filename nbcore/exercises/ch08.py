@@ -513,51 +513,29 @@ def _epoch_run(fn, args):
 
 @guarded
 def check_fix_training_loop(train_epoch) -> Feedback:
-    """Exercise ex-08-fix-loop: the reader's corrected ``train_epoch``.
+    """Check exercise ex-08-fix-loop: the reader's corrected ``train_epoch``.
 
-    ````{exercise} Find the bug: a training loop that still learns a little
-    :label: ex-08-fix-loop
+    A correct answer, ``train_epoch(model, loss_fn, optimizer, X, Y, batch_size, rng)``, shuffles
+    once per epoch and, for each mini-batch, calls ``optimizer.zero_grad()``, runs the model on
+    ``X[idx]``, the loss on ``Y[idx]`` (inputs and labels shuffled together), backward, and
+    ``optimizer.step()``. Two epochs on a seeded 2-4-1 network must give the parameters of a
+    correct loop (relative tolerance 1e-9), for two seeds and batch sizes.
 
-    This function trains a model for one epoch of mini-batch gradient descent, with a new
-    shuffle each epoch (it returns nothing: it updates the model's parameters). Its loss goes
-    down a little, so nothing looks broken, yet it has two bugs. Find them, fix them, and pass the
-    fixed function to the checker, which trains a small network for two epochs with it and
-    compares every parameter with a correct loop. Hint: compare with `train_loop` above, line by
-    line; what does `.grad` hold at the second mini-batch?
+    Recognised mistakes (the ``mistake`` of the feedback): ``unchanged`` (the given function,
+    both bugs), ``no_zero_grad`` (gradients accumulate from one mini-batch to the next) and
+    ``labels_not_shuffled`` (``Y[start : start + batch_size]`` with the shuffled ``X[idx]``).
 
-    ```python
-    def train_epoch(model, loss_fn, optimizer, X, Y, batch_size, rng):
-        order = rng.permutation(len(X))
-        for start in range(0, len(X), batch_size):
-            idx = order[start : start + batch_size]
-            pred = model(X[idx])
-            loss_fn(pred, Y[start : start + batch_size])
-            model.backward(loss_fn.backward())
-            optimizer.step()
-    ```
-    ````
+    Introduced in chapter 8 (Training a network end to end).
 
-    ````{solution} ex-08-fix-loop
-    :class: dropdown
+    Parameters
+    ----------
+    train_epoch : callable
+        The reader's function; it updates the model's parameters and returns nothing.
 
-    `optimizer.zero_grad()` is missing, so each `.grad` keeps the sum of every mini-batch's
-    gradient since the start, and each step uses them all. And the labels are taken in the
-    original order, `Y[start : start + batch_size]`, while the inputs are shuffled,
-    `X[idx]`: every input is paired with a random label, so what the model learns is the
-    label's base rate (the loss still falls a little, towards that of a constant prediction).
-
-    ```python
-    def train_epoch(model, loss_fn, optimizer, X, Y, batch_size, rng):
-        order = rng.permutation(len(X))
-        for start in range(0, len(X), batch_size):
-            idx = order[start : start + batch_size]
-            optimizer.zero_grad()
-            pred = model(X[idx])
-            loss_fn(pred, Y[idx])
-            model.backward(loss_fn.backward())
-            optimizer.step()
-    ```
-    ````
+    Returns
+    -------
+    Feedback
+        Correct, or the bug that remains; never raises.
     """
     bugs = [
         (_epoch_given, "unchanged", "this is still the given function: it has two bugs."),
