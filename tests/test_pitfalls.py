@@ -1215,7 +1215,9 @@ def test_moons_code_has_no_contrast():
     jobs = [(sizes, seed) for sizes in configs for seed in range(10)]
     with ProcessPoolExecutor(max_workers=2) as pool:
         scores = list(pool.map(_article_moons_accuracy, jobs))
-    medians = {sizes: float(np.median(scores[10 * i : 10 * i + 10])) for i, sizes in enumerate(configs)}
+    medians = {
+        sizes: float(np.median(scores[10 * i : 10 * i + 10])) for i, sizes in enumerate(configs)
+    }
     assert round(medians[(1,)], 2) == 0.88
     assert round(medians[(2,)], 2) == 0.90 and round(medians[(3, 3)], 2) == 0.90
     assert max(medians.values()) - min(medians.values()) < 0.03  # the figure's contrast is absent
