@@ -208,7 +208,8 @@ class Loss:
         """
         if self._dpred is None:
             raise ValueError(
-                f"{type(self).__name__}.backward: expected a successful forward() first"
+                f"{type(self).__name__}.backward: expected a successful forward() before "
+                "backward(), got none (never called, or the last forward raised)"
             )
         return self._dpred.copy()
 
