@@ -8,13 +8,12 @@ missing 1/2 in Huber, the focal weight alpha applied to the wrong class, an over
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 import nbcore as nc
 from nbcore.exercises._base import (
     Feedback,
+    call_reader,
     close,
     correct,
     describe,
@@ -139,12 +138,9 @@ def _call(fn, *args):
             f"expected a function (def rmse(y_hat, y): ...), got {type(fn).__name__}.",
             "type" if fn is not None else "missing",
         )
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            out = fn(*args)
-    except Exception as e:  # the reader's code may raise anything
-        return None, wrong(f"your function raised {type(e).__name__}: {e}", "raised")
+    out, fb = call_reader(fn, *args)  # never raises; refuses a function that edits its inputs
+    if fb is not None:
+        return None, fb
     if out is None:
         return None, wrong(
             "your function returned None: replace `return None` with your code.", "missing"

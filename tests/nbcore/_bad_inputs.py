@@ -2248,9 +2248,9 @@ _orig_seqlr_build = _seqlr_build
 
 def _seqlr_build_with_markers():
     call, kw = _orig_seqlr_build()
+    s1, s2 = kw["schedulers"]  # read now: run_case replaces kw["schedulers"] by the bad value
 
     def wrapped(optimizer, schedulers, milestones):
-        s1, s2 = kw["schedulers"]
         if schedulers == "__one__":
             schedulers = [s1]
         elif schedulers == "__other__":
