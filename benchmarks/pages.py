@@ -4,9 +4,10 @@ For the intro page and every chapter, each in a fresh browser context (empty cac
 1280 x 900 px, this records the bytes transferred (the sum of Chromium's encoded data lengths),
 the number of requests, and the time from navigation until the page shows its math and its first
 figure with the CPU throttled 4x (CDP ``Emulation.setCPUThrottlingRate``). "Shows" means: MathJax
-has typeset every formula, the first image of the article has loaded, and every kernel-free
-control (``.nbcore-scrubber``, ``.nbcore-kernel-free``) displays a loaded image. Nothing leaves the
-machine: every host but 127.0.0.1 is unresolvable.
+has read every formula and typeset every formula on the screen (the book typesets lazily: the
+others when scrolled to, or all before printing), the first image of the article has loaded,
+and every kernel-free control (``.nbcore-scrubber``, ``.nbcore-kernel-free``) displays a loaded
+image. Nothing leaves the machine: every host but 127.0.0.1 is unresolvable.
 
 Budget (issue 18): a chapter transfers at most 1.5 MB more than the intro page and renders within
 6 s with 4x throttling. The byte budget is deterministic and is a test
@@ -55,7 +56,14 @@ READY_JS = """() => {
   const maths = document.querySelectorAll('.math');
   if (maths.length) {
     if (!mj || !mj.startup || !mj.startup.document) return false;
-    for (const m of maths) if (!m.querySelector('mjx-container')) return false;
+    // Every formula has been read by MathJax; those on the screen are typeset (MathJax's lazy
+    // typesetting leaves an <mjx-lazy> placeholder in the others until they are scrolled to).
+    for (const m of maths) {
+      if (!m.querySelector('mjx-container')) return false;
+      if (!m.getClientRects().length) continue;  // not displayed (a closed dropdown)
+      const r = m.getBoundingClientRect();
+      if (r.bottom > 0 && r.top < innerHeight && m.querySelector('mjx-lazy')) return false;
+    }
   }
   const loaded = img => img.complete && img.naturalWidth > 0;
   const first = document.querySelector('article img');
