@@ -13,6 +13,10 @@
     ".cell_output .output.text_html",
     ".cell_output pre",
     "div.highlight pre",
+    // figures.css: a wide figure keeps a legible width on a phone and scrolls in its own box.
+    ".bd-article a.image-reference",
+    ".bd-article div.cell_output",
+    ".nbcore-kf-frames",
   ].join(", ");
   const watched = new WeakSet();
 
