@@ -232,6 +232,8 @@ def run(html: Path, runs: int, only: list[str] | None = None) -> dict:
             "cpu_count": __import__("os").cpu_count(),
             "machine": platform.machine(),
             "browser": "Chromium (Debian), headless",
+            # Render times scale with the machine's other work: 1-minute load when done.
+            "load_average_1min": round(__import__("os").getloadavg()[0], 2),
         },
         "viewport": VIEWPORT,
         "cpu_throttling": THROTTLE,
