@@ -144,10 +144,17 @@ def test_chapter_widgets_work_or_fall_back(open_page, page):
     fallbacks = pg.locator(".nbcore-widget-fallback")
     for i in range(fallbacks.count()):
         fb = fallbacks.nth(i)
-        ok = fb.evaluate(
+        fb.scroll_into_view_if_needed()  # the book's images load lazily (loading="lazy")
+        loaded = (
             "f => Array.from(f.querySelectorAll('img')).length > 0 && "
             "Array.from(f.querySelectorAll('img')).every(e => e.complete && e.naturalWidth > 0)"
         )
+        ok = fb.evaluate(loaded)
+        for _ in range(50):  # up to 5 s for a lazy image to arrive
+            if ok:
+                break
+            pg.wait_for_timeout(100)
+            ok = fb.evaluate(loaded)
         assert ok, f"{page}: fallback {i} has no (loaded) figure"
         link = fb.locator("a.nbcore-run-live")
         assert link.count() == 1, f"{page}: fallback {i} has no 'Run it live' link"
