@@ -48,6 +48,12 @@
     for (const summary of document.querySelectorAll("details.hide > summary[aria-label]")) {
       if (summary.textContent.trim()) summary.removeAttribute("aria-label");
     }
+    // docutils marks each entry of a bibliography (role="list") doc-biblioentry, a role
+    // DPUB-ARIA 1.1 deprecated in favour of listitem; axe-core no longer counts it as a list
+    // item, so the list seemed to hold the entries' back-links (aria-required-children, critical).
+    for (const entry of document.querySelectorAll('[role="list"] > [role="doc-biblioentry"]')) {
+      entry.setAttribute("role", "listitem");
+    }
     for (const kind of KINDS) {
       const name = kind === "primary" ? "Chapters" : "Contents of this page";
       for (const button of document.querySelectorAll(`.${kind}-toggle`)) {
