@@ -17,12 +17,13 @@ one Chromium, offline, one test per page, width and theme:
   every rule that can report one in light mode, the colour rules again in dark mode;
 - no console error, and no request leaves the machine.
 
-Speed (about 2 minutes for the 25 pages on an idle 2-core machine): each page is loaded once;
+Speed: each page is loaded once;
 widths are set by resizing the window and the theme by the ``data-theme`` attribute
 pydata-sphinx-theme reads (the page is not reloaded); all measurements at one width and theme are
 one script; waits are for conditions (MathJax's typesetting, fonts, an opened dialog), never fixed
 sleeps; axe-core runs only the rules that can be serious or critical, once per theme, without
-MathJax's rendering.
+MathJax's rendering. axe-core is still most of the time (about two thirds on a chapter or the API
+page, mostly the colour-contrast rule), the page load (MathJax) most of the rest.
 """
 
 from __future__ import annotations
