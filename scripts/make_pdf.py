@@ -222,7 +222,7 @@ def build_document(html_dir: Path, page_numbers: dict[str, int] | None = None) -
                 f'<span class="print-chapter-number">Chapter {entry["number"]}</span>',
                 "html.parser",
             )
-            h1.insert(0, num)
+            h1.insert_before(num)  # outside the heading: the PDF outline shows the title only
         if entry["part"] != last_part and entry["part"]:
             toc_rows.append(f'<li class="print-toc-part">{html.escape(entry["part"])}</li>')
             last_part = entry["part"]
