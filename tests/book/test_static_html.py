@@ -48,7 +48,16 @@ def test_toc_lists_every_chapter_and_appendix():
         "08_training",
         "09_practice",
     ]
-    assert stems[10:] == ["notation", "glossary", "pitfalls", "api", "benchmarks", "status"]
+    assert stems[10:] == [
+        "notation",
+        "conventions",
+        "glossary",
+        "pitfalls",
+        "references",
+        "api",
+        "benchmarks",
+        "status",
+    ]
 
 
 @pytest.mark.parametrize("page", PAGES)
