@@ -32,12 +32,16 @@
     box.classList.toggle("nbv-scrolls", scrolls);
     box.classList.toggle("nbv-more-left", scrolls && left > 1);
     box.classList.toggle("nbv-more-right", scrolls && left < hidden - 1);
-    if (scrolls && !box.hasAttribute("tabindex")) {
-      // A box that scrolls can be scrolled with the keyboard too.
+    if (scrolls && box.getAttribute("tabindex") !== "0") {
+      // A box that scrolls can be scrolled with the keyboard too. pydata-sphinx-theme gives code
+      // blocks tabindex="-1" when they fit and updates it only later (debounced) after a resize:
+      // set it now, and remember what it was.
+      box.dataset.nbvTabindex = box.getAttribute("tabindex") ?? "";
       box.setAttribute("tabindex", "0");
-      box.dataset.nbvTabindex = "";
     } else if (!scrolls && box.dataset.nbvTabindex !== undefined) {
-      box.removeAttribute("tabindex");
+      const before = box.dataset.nbvTabindex;
+      if (before === "") box.removeAttribute("tabindex");
+      else box.setAttribute("tabindex", before);
       delete box.dataset.nbvTabindex;
     }
   };
@@ -59,6 +63,7 @@
       }
     }
     markAll(boxes);
+    document.documentElement.dataset.nbvScrollCue = "ready"; // tests wait for the first scan
   };
 
   // Not before the page is shown: the first scan waits for MathJax to have typeset the page

@@ -257,6 +257,12 @@ class Tab:
                      const imgs = Array.from(document.querySelectorAll('main img'));
                      imgs.forEach(i => { i.loading = 'eager'; });
                      await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+                     // scroll-cue.js marks the boxes that scroll (and makes them focusable) once
+                     // the page is idle: wait for its first scan (at most 10 s).
+                     if (document.querySelector('script[src*="scroll-cue"]')) {
+                       for (let i = 0; i < 500 && document.documentElement.dataset.nbvScrollCue
+                            !== 'ready'; i++) await new Promise(r => setTimeout(r, 20));
+                     }
                    }"""
             )
             self.theme = "light"
