@@ -7,6 +7,7 @@ nbval (the notebooks), html (checks of the built files), browser (Chromium), oth
 from __future__ import annotations
 
 _TIMES: dict[str, float] = {}
+_FILES: dict[str, float] = {}
 
 
 def _kind(nodeid: str) -> str:
@@ -23,9 +24,15 @@ def _kind(nodeid: str) -> str:
 def pytest_runtest_logreport(report):
     kind = _kind(report.nodeid)
     _TIMES[kind] = _TIMES.get(kind, 0.0) + report.duration
+    path = report.nodeid.split("::", 1)[0]
+    _FILES[path] = _FILES.get(path, 0.0) + report.duration
 
 
 def pytest_terminal_summary(terminalreporter):
     if _TIMES:
         parts = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(_TIMES.items()))
         terminalreporter.write_line(f"timing by kind: {parts}")
+    slowest = sorted(_FILES.items(), key=lambda item: -item[1])[:15]
+    if slowest:
+        parts = ", ".join(f"{path} {t:.0f} s" for path, t in slowest)
+        terminalreporter.write_line(f"timing, slowest files: {parts}")
