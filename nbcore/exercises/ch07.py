@@ -24,6 +24,7 @@ from nbcore.exercises._base import (
     float_array,
     fmt,
     guarded,
+    matches_to_decimals,
     to_float_array,
     wrong,
 )
@@ -170,9 +171,11 @@ def _adam_variant(
 def check_adam_steps(answer) -> Feedback:
     """Exercise ex-07-adam-steps: ``answer = [theta_1, theta_2]`` after two Adam steps.
 
-    theta_0 = 1, gradients 0.4 then -0.2, lr = 0.1, betas (0.9, 0.999), eps = 0.1. Recognises
+    theta_0 = 1, gradients 0.4 then -0.2, lr = 0.1, betas (0.9, 0.999), eps = 0.1. Four
+    decimals are enough (more are fine); a near answer with fewer gets "precision". Recognises
     eps inside the square root, missing (or half) bias correction, scikit-learn's folded
-    correction, the wrong sign, and a flipped second gradient. Four decimals are enough.
+    correction, the bias correction of step t - 1, the wrong sign, a flipped second gradient,
+    the two values swapped and the second step left out.
     """
     if answer is None:
         return wrong("set `answer = [theta_1, theta_2]` first (it is still None).", "missing")
@@ -196,19 +199,26 @@ def check_adam_steps(answer) -> Feedback:
             "1 − β₁^(t−1) = 1 − β₁⁰ = 0.",
             "not-finite",
         )
-    tol = 5e-4  # a reader rounding to four decimals passes
+    tol = 5e-4  # near enough to be the right method, rounded too early
     ref = adam_reference()
-    if _near(pair, ref, tol) and not _near(pair, ref, 1.01e-4):
+    four = all(matches_to_decimals(pair[i], ref[i], 4) for i in range(2))
+    if _near(pair, ref, tol) and not four:
         return wrong(
             f"near, but not to four decimals: θ {difference(pair, ref)}. Keep more digits in "
             "m̂, v̂ and √v̂.",
             "precision",
         )
-    if _near(pair, ref, tol):
+    if four:
         return correct(
             f"θ₁ = {ref[0]:.4f}, θ₂ = {ref[1]:.6f}. The second gradient is negative, yet θ kept "
             "falling: m₂ = 0.9 × 0.04 + 0.1 × (−0.2) = 0.016 is still positive. That is "
             "momentum at work."
+        )
+    if _near(pair[::-1], ref, tol):
+        return wrong(
+            "you swapped the two values: the order is `answer = [theta_1, theta_2]`, θ after "
+            "the first step, then after the second.",
+            "swapped",
         )
     if _near(pair[0], ref[0], tol) and _near(pair[1], ref[0], tol):
         return wrong(
@@ -307,8 +317,8 @@ def check_momentum_step(momentum_step) -> Feedback:
     mu = 0.9, and compared with ``nc.SGD(momentum=0.9)``. Either common form is right:
     PyTorch's (v = mu v + g, theta -= lr v) or the classic one (v = mu v - lr g, theta += v);
     the message says which one the reader wrote. Recognises the average form
-    (v = mu v + (1 - mu) g, steps 1 - mu times as long), plain SGD, the wrong sign and updating
-    theta before v.
+    (v = mu v + (1 - mu) g, steps 1 - mu times as long), plain SGD, Nesterov momentum, the
+    wrong sign and updating theta before v.
     """
     early = _not_callable(momentum_step, "momentum_step")
     if early is not None:
@@ -524,8 +534,10 @@ def check_adagrad_step(adagrad_step) -> Feedback:
 
     Run for twenty steps on f = (x^2 + 50 y^2) / 2 from (-4, 1), lr = 0.5, once with eps = 1e-10
     (nbcore's default) and once with eps = 0.5 (so its placement shows), and compared with
-    ``nc.AdaGrad``. Recognises eps inside the square root, a missing square root, a moving
-    average (RMSprop) instead of a sum, the accumulator updated after the step, the wrong sign.
+    ``nc.AdaGrad``. The function must return new arrays: one that changes the caller's theta, G
+    or g in place gets "modified_input". Recognises eps inside the square root, a missing square
+    root, |g| summed instead of g², a moving average (RMSprop) instead of a sum, the
+    accumulator updated after the step, the wrong sign, ``math.sqrt`` on an array.
     """
     early = _not_callable(adagrad_step, "adagrad_step")
     if early is not None:
@@ -619,6 +631,13 @@ def _adam_correction_bug(theta, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, ep
     return theta, m, v
 
 
+def _adam_returns_hats(theta, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v_hat
+
+
 def _adam_right(theta, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
     m = beta1 * m + (1 - beta1) * g
     v = beta2 * v + (1 - beta2) * g**2
@@ -640,7 +659,7 @@ def _adam_run(fn, args):
             theta, m, v = (to_float_array(x) for x in res)
         except Exception:
             return None, wrong("adam_step should return three arrays: theta, m, v.", "format")
-        if theta is None or m is None or v is None or theta.shape != theta0.shape:
+        if any(x is None or x.shape != theta0.shape for x in (theta, m, v)):
             return None, wrong(
                 f"adam_step should return (theta, m, v), each of theta's shape {theta0.shape}.",
                 "format",
@@ -659,8 +678,10 @@ def check_fix_adam(adam_step) -> Feedback:
 
     Recognised mistakes (the ``mistake`` of the feedback): ``unchanged`` (the given function,
     both bugs), ``no-bias-correction`` (m and v used without dividing by 1 - beta**t) and
-    ``eps-inside-sqrt`` (``sqrt(v_hat + eps)`` instead of ``sqrt(v_hat) + eps``); ``format``
-    when the result is not three arrays ``(theta, m, v)``.
+    ``eps-inside-sqrt`` (``sqrt(v_hat + eps)`` instead of ``sqrt(v_hat) + eps``),
+    ``returns-corrected-moments`` (m_hat and v_hat returned instead of m and v); ``format``
+    when the result is not three arrays ``(theta, m, v)`` of theta's shape, and
+    ``modified_input`` when the function changes the caller's arrays in place.
 
     Introduced in chapter 7 (Optimizers).
 
@@ -691,6 +712,13 @@ def check_fix_adam(adam_step) -> Feedback:
             "eps-inside-sqrt",
             "the bias correction is there now, but ε is still inside the square root: "
             "PyTorch (and nc.Adam) divide by √v̂ + ε.",
+        ),
+        (
+            _adam_returns_hats,
+            "returns-corrected-moments",
+            "both bugs are fixed in the step, but you return m̂ and v̂: return the moving "
+            "averages m and v themselves. The correction divides by 1 − βᵗ afresh at every "
+            "step, so a corrected value fed back in is corrected again.",
         ),
     ]
     found = find_remaining_bug(

@@ -654,3 +654,99 @@ class TestCheckMomentumVelocity:
     def test_garbage(self, answer):
         fb = self.m.check_momentum_velocity(answer)
         assert not fb and fb.message
+
+
+# --------------------------------------------------------------------------- issue 21: the text
+class TestWhatTheTextStates:
+    """Each exercise's stated precision and constraints, as its checker enforces them."""
+
+    from nbcore.exercises import ch07 as m
+
+    def test_adam_steps_four_decimals_either_way_of_rounding(self):
+        # theta_2 = 0.8997659: 0.8998 rounded, 0.8997 cut, 0.8999 one unit off; all four decimals
+        for theta_2 in (0.8997, 0.8998, 0.8999, 0.89977):
+            assert self.m.check_adam_steps([0.92, theta_2]), theta_2
+        for answer in ([0.92, 0.8995], [0.92, 0.9], [0.9203, 0.8998]):
+            assert_mistake(self.m.check_adam_steps(answer), "precision")
+        fb = self.m.check_adam_steps([0.92, 0.9])
+        assert "0.9" in fb.message and "0.899765" in fb.message  # shows the value that differs
+
+    def test_adam_steps_swapped(self):
+        assert_mistake(self.m.check_adam_steps([0.8998, 0.92]), "swapped")
+
+    def test_fix_adam_reference_is_nc_adam(self):
+        """The text says the checker compares with nc.Adam: its reference is nc.Adam."""
+        theta0, grads = np.array([1.0, -2.0]), [np.array([0.4, -3.0]), np.array([-0.2, 1.0])]
+        for eps in (1e-8, 0.1):
+            p = nc.Parameter(theta0.copy())
+            opt = nc.Adam([p], lr=0.1, eps=eps)
+            theta, mm, v = theta0.copy(), np.zeros(2), np.zeros(2)
+            for t, g in enumerate(grads, start=1):
+                p.grad[:] = g
+                opt.step()
+                theta, mm, v = self.m._adam_right(theta, mm, v, g, t, 0.1, 0.9, 0.999, eps)
+                assert np.allclose(theta, p.data, rtol=1e-12)
+                assert np.allclose(mm, opt.state[0]["m"]) and np.allclose(v, opt.state[0]["v"])
+
+    def test_fix_adam_solution_of_the_book_passes(self):
+        def adam_step(theta, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+            m = beta1 * m + (1 - beta1) * g
+            v = beta2 * v + (1 - beta2) * g**2
+            m_hat = m / (1 - beta1**t)
+            v_hat = v / (1 - beta2**t)
+            theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
+            return theta, m, v
+
+        assert self.m.check_fix_adam(adam_step)
+
+    def test_fix_adam_in_place_is_refused(self):
+        """The text: new arrays, the caller's arrays unchanged."""
+
+        def in_place(theta, m, v, g, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+            m *= beta1
+            m += (1 - beta1) * g
+            v *= beta2
+            v += (1 - beta2) * g**2
+            m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+            return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+        assert_mistake(self.m.check_fix_adam(in_place), "modified_input")
+
+    def test_fix_adam_returning_corrected_moments_is_named(self):
+        assert_mistake(
+            self.m.check_fix_adam(self.m._adam_returns_hats), "returns-corrected-moments"
+        )
+
+    def test_fix_adam_scalar_moments_are_a_format_slip(self):
+        fb = self.m.check_fix_adam(lambda theta, m, v, g, t, *a: (theta - 0.1, 0.0, 0.0))
+        assert_mistake(fb, "format")
+
+    def test_momentum_velocity_tags(self):
+        for answer, tag in [
+            ((3.439, 10), "off-by-one"),
+            ((2.5, 10), "v3"),
+            ((2.71, 7.0), "ratio"),
+            ((2.71, np.inf), "not-finite"),
+            ((2.71,), "format"),
+            (None, "missing"),
+        ]:
+            assert_mistake(self.m.check_momentum_velocity(answer), tag)
+
+    def test_adagrad_changing_g_is_refused(self):
+        """The text: leave the caller's theta, G and g unchanged."""
+
+        def changes_g(theta, G, g, lr, eps):
+            G = G + g * g
+            g /= np.sqrt(G) + eps
+            return theta - lr * g, G
+
+        assert_mistake(self.m.check_adagrad_step(changes_g), "modified_input")
+
+    def test_adagrad_other_slips(self):
+        assert_mistake(self.m.check_adagrad_step(lambda theta, G, *a: theta), "not-a-pair")
+
+        def off(theta, G, g, lr, eps):
+            G = G + g * g
+            return theta - 0.9 * lr * g / (np.sqrt(G) + eps), G
+
+        assert_mistake(self.m.check_adagrad_step(off), "unknown")
