@@ -8,6 +8,8 @@ missing 1/2 in Huber, the focal weight alpha applied to the wrong class, an over
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 
 import nbcore as nc
@@ -17,9 +19,11 @@ from nbcore.exercises._base import (
     close,
     correct,
     describe,
+    difference,
     find_remaining_bug,
     float_array,
     guarded,
+    matches_to_decimals,
     wrong,
 )
 
@@ -68,6 +72,21 @@ def _number(answer, what="a number"):
     return float(value.reshape(()))
 
 
+def _precision(value, expected, decimals, near):
+    """None when ``value`` is ``expected`` to ``decimals`` decimals; a Feedback when it is only
+    near (within ``near``); False when it is not near at all."""
+    if matches_to_decimals(value, expected, decimals):
+        return None
+    if abs(value - expected) < near:
+        words = {4: "four", 5: "five"}.get(decimals, str(decimals))
+        return wrong(
+            f"near, but the exercise asks for {words} decimals: yours "
+            f"{difference(value, expected)}. Keep more digits in the intermediate values.",
+            "precision",
+        )
+    return False
+
+
 def _match(value, candidates):
     """The first (tag, message) whose expected value is close to ``value``, else None."""
     for expected, tag, message in candidates:
@@ -79,15 +98,22 @@ def _match(value, candidates):
 # ----------------------------------------------------------------------------- BCE by hand
 @guarded
 def check_bce_by_hand(answer) -> Feedback:
-    """Binary cross-entropy cost of p = [0.8, 0.3, 0.5] for y = [1, 0, 1] (natural log)."""
+    """Binary cross-entropy cost of p = [0.8, 0.3, 0.5] for y = [1, 0, 1] (natural log).
+
+    Correct: 0.4243 to four decimals (or more digits). Named mistakes: precision, log10, log2,
+    sum, sign, negative_class (-ln p for the y = 0 sample), not_reduced (an array).
+    """
     value = _number(answer)
     if isinstance(value, Feedback):
         return value
     y, p = BCE_Y, BCE_P
     terms = -(y * np.log(p) + (1 - y) * np.log(1 - p))
     expected = terms.mean()
-    if close(value, expected, rtol=2e-3, atol=2e-4):
+    near = _precision(value, expected, 4, near=0.01)
+    if near is None:
         return correct(f"J = {expected:.4f} (the mean of {np.round(terms, 4).tolist()}).")
+    if isinstance(near, Feedback):
+        return near
     found = _match(
         value,
         [
@@ -158,11 +184,50 @@ def _call(fn, *args):
     return float(value.reshape(())), None
 
 
+def _from_nbcore(obj) -> bool:
+    """True for the nbcore package, one of its modules, or a function or class from it."""
+    try:
+        if isinstance(obj, types.ModuleType):
+            name = obj.__name__
+        else:
+            name = getattr(obj, "__module__", None)
+        return (
+            isinstance(name, str)
+            and (name == "nbcore" or name.startswith("nbcore."))
+            and not name.startswith("nbcore.exercises")
+        )
+    except Exception:
+        return False
+
+
+def _uses_nbcore(fn) -> bool:
+    """True when ``fn`` is an nbcore function or names nbcore (or one of its functions)."""
+    try:
+        if _from_nbcore(fn):
+            return True
+        code, names = getattr(fn, "__code__", None), getattr(fn, "__globals__", None)
+        if not isinstance(code, types.CodeType) or not isinstance(names, dict):
+            return False
+        return any(_from_nbcore(names.get(n)) for n in code.co_names)
+    except Exception:
+        return False
+
+
 @guarded
 def check_rmse(rmse) -> Feedback:
-    """The reader's ``rmse(y_hat, y)`` against ``nc.rmse`` on two batches."""
+    """The reader's ``rmse(y_hat, y)`` (NumPy only) against ``nc.rmse`` on two batches.
+
+    Named mistakes: uses_nbcore (calls nbcore, which the exercise excludes),
+    typo_yi_minus_yi, no_sqrt, sum, sum_no_sqrt, mae, not_reduced, modified_input, raised.
+    """
     if rmse is None:
         return wrong("define a function `rmse(y_hat, y)` first.", "missing")
+    if callable(rmse) and _uses_nbcore(rmse):
+        return wrong(
+            "your rmse calls nbcore; the exercise asks for NumPy only: compute the residuals "
+            "ŷ - y, square them, average, and take the square root with np.",
+            "uses_nbcore",
+        )
     cases = [
         (np.array([1.5, 1.0, 0.0, 2.0]), np.array([1.0, 2.0, 0.0, -1.0])),
         (np.array([2.0, -1.0, 4.0]), np.array([1.0, 1.0, 1.0])),
@@ -224,7 +289,11 @@ def check_rmse(rmse) -> Feedback:
 # ----------------------------------------------------------------------------- Huber by hand
 @guarded
 def check_huber_by_hand(answer) -> Feedback:
-    """Huber cost (delta = 1) of the residuals r = [0.5, -2, 3]."""
+    """Huber cost (delta = 1) of the residuals r = [0.5, -2, 3].
+
+    Correct: 1.375 (to four decimals). Named mistakes: precision, missing_half,
+    missing_offset, sum, mse, mae, all_quadratic, not_reduced.
+    """
     value = _number(answer)
     if isinstance(value, Feedback):
         return value
@@ -233,7 +302,10 @@ def check_huber_by_hand(answer) -> Feedback:
     small = a <= d
     terms = np.where(small, 0.5 * r * r, d * (a - 0.5 * d))
     expected = terms.mean()
-    if close(value, expected, rtol=2e-3, atol=2e-4):
+    near = _precision(value, expected, 4, near=0.01)
+    if isinstance(near, Feedback):
+        return near
+    if near is None:
         return correct(
             f"J = ({' + '.join(f'{t:g}' for t in terms)}) / 3 = {expected:.4f}; nc.huber agrees."
         )
@@ -295,13 +367,21 @@ def _focal_terms(alpha_pos, gamma):
 
 @guarded
 def check_focal_by_hand(answer) -> Feedback:
-    """Focal loss (alpha = 0.25, gamma = 2) of p = [0.6, 0.3, 0.1] for y = [1, 0, 0]."""
+    """Focal loss (alpha = 0.25, gamma = 2) of p = [0.6, 0.3, 0.1] for y = [1, 0, 0].
+
+    Correct: 0.01510 to five decimals (or more digits). Named mistakes: precision,
+    p_instead_of_pt, alpha_wrong_class, gamma_ignored, alpha_ignored, log10, sum, sign,
+    not_reduced.
+    """
     value = _number(answer)
     if isinstance(value, Feedback):
         return value
     terms = _focal_terms(0.25, 2.0)
     expected = terms.mean()
-    if close(value, expected, rtol=2e-3, atol=2e-5):
+    near = _precision(value, expected, 5, near=1e-3)
+    if isinstance(near, Feedback):
+        return near
+    if near is None:
         return correct(f"J = {expected:.5f}; nc.focal_loss(p, y, alpha=0.25, gamma=2) agrees.")
     pt = np.where(FOCAL_Y == 1, FOCAL_P, 1 - FOCAL_P)
     at = np.where(FOCAL_Y == 1, 0.25, 0.75)
@@ -360,7 +440,11 @@ def _match_small(value, candidates):
 # ----------------------------------------------------------------------------- BCE from logits
 @guarded
 def check_bce_with_logits(bce_with_logits) -> Feedback:
-    """The reader's ``bce_with_logits(z, y)`` (a mean) on logits from -800 to 40."""
+    """The reader's ``bce_with_logits(z, y)`` (a mean) on logits from -800 to 800.
+
+    Named mistakes: overflow, clamped (through probabilities), plus_zy, log10, sign, sum,
+    large_logits (wrong only for z > 40), not_reduced, modified_input, raised.
+    """
     z = np.array([-800.0, -2.0, 0.0, 3.0, 40.0])
     y = np.array([1.0, 0.0, 1.0, 1.0, 0.0])
     if bce_with_logits is None:
@@ -370,6 +454,9 @@ def check_bce_with_logits(bce_with_logits) -> Feedback:
         return fb
     expected = nc.binary_cross_entropy_with_logits(z, y)
     if close(value, expected, rtol=1e-6, atol=1e-9):
+        large = _bce_logits_large(bce_with_logits)
+        if large is not None:
+            return large
         return correct(f"J = {expected:.4f}, finite for z = -800 and z = 40.")
     if not np.isfinite(value):
         return wrong(
@@ -401,13 +488,35 @@ def check_bce_with_logits(bce_with_logits) -> Feedback:
             (expected * z.size, "sum", "you summed the losses: the cost is their mean."),
         ],
     )
-    return (
-        found
-        if found is not None
-        else wrong(
-            f"your function gives {value:.4f}, expected {expected:.4f}. Check one sample at a "
-            "time against nc.binary_cross_entropy_with_logits."
+    if found is not None:
+        return found
+    return wrong(
+        f"your function gives {value:.4f}, expected {expected:.4f}. Check one sample at a "
+        "time against nc.binary_cross_entropy_with_logits."
+    )
+
+
+def _bce_logits_large(bce_with_logits):
+    """The second trial: large positive logits (e^z overflows for z > 709). None when right."""
+    z = np.array([800.0, -30.0, 710.0, -710.0])
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    value, fb = _call(bce_with_logits, z.copy(), y.copy())
+    if fb is not None:
+        return fb
+    expected = nc.binary_cross_entropy_with_logits(z, y)
+    if close(value, expected, rtol=1e-6, atol=1e-9):
+        return None
+    if not np.isfinite(value):
+        return wrong(
+            f"for z = {z.tolist()} your function returned {value}: e^z overflows for "
+            "z > 709 (e^800 is inf in float64). Let exp see only -|z|: "
+            "max(z, 0) - z y + ln(1 + e^{-|z|}).",
+            "overflow",
         )
+    return wrong(
+        f"for z = {z.tolist()} and y = {y.tolist()} your function "
+        f"{difference(value, expected)}: it must stay exact for large positive logits too.",
+        "large_logits",
     )
 
 

@@ -43,7 +43,12 @@ class TestCheckBCEByHand:
 class TestCheckRMSE:
     def test_reference_solution_passes(self):
         assert ch04.check_rmse(lambda y_hat, y: np.sqrt(np.mean((y_hat - y) ** 2)))
-        assert ch04.check_rmse(nc.rmse)
+
+        def solution(y_hat, y):  # the solution shown in the chapter
+            r = y_hat - y
+            return np.sqrt(np.mean(r**2))
+
+        assert ch04.check_rmse(solution)
 
     @pytest.mark.parametrize(
         "fn, tag",
@@ -51,6 +56,7 @@ class TestCheckRMSE:
             (lambda y_hat, y: np.sqrt(np.mean((y - y) ** 2)), "typo_yi_minus_yi"),
             (lambda y_hat, y: np.mean((y_hat - y) ** 2), "no_sqrt"),
             (lambda y_hat, y: np.sqrt(np.sum((y_hat - y) ** 2)), "sum"),
+            (lambda y_hat, y: np.sum((y_hat - y) ** 2), "sum_no_sqrt"),
             (lambda y_hat, y: np.mean(np.abs(y_hat - y)), "mae"),
             (lambda y_hat, y: np.sqrt((y_hat - y) ** 2), "not_reduced"),
             (lambda y_hat, y: None, "missing"),
@@ -410,3 +416,130 @@ class TestCheckFixBCE:
     def test_garbage(self, fn):
         fb = ch04.check_fix_bce(fn)
         assert not fb and fb.message
+
+
+# --------------------------------------------------------------------------- what the text states
+class TestChapter4StatesWhatIsChecked:
+    """Issue 21: every checker enforces what its exercise states, and no more."""
+
+    @pytest.mark.parametrize("value", [0.4243, 0.4242, 0.4244, 0.42432, 0.4243218919])
+    def test_bce_to_four_decimals_passes(self, value):
+        assert ch04.check_bce_by_hand(value)
+
+    @pytest.mark.parametrize("value", [0.42, 0.424, 0.425, 0.43])
+    def test_bce_with_too_few_decimals_is_refused(self, value):
+        fb = ch04.check_bce_by_hand(value)
+        assert not fb and fb.mistake == "precision" and "0.4243218919" in fb.message
+
+    def test_bce_per_sample_array_is_not_reduced(self):
+        assert ch04.check_bce_by_hand(_bce_terms()).mistake == "not_reduced"
+
+    @pytest.mark.parametrize("value", [1.375, 1.3750, 1.3751, 1.3749, 11 / 8])
+    def test_huber_to_four_decimals_passes(self, value):
+        assert ch04.check_huber_by_hand(value)
+
+    @pytest.mark.parametrize("value", [1.38, 1.37, 1.373, 1.377])
+    def test_huber_with_too_few_decimals_is_refused(self, value):
+        fb = ch04.check_huber_by_hand(value)
+        assert not fb and fb.mistake == "precision" and "expected 1.375" in fb.message
+
+    @pytest.mark.parametrize(
+        "value, tag",
+        [((0.5 + 2 + 3) / 3, "mae"), ((0.125 + 2 + 4.5) / 3, "all_quadratic")],
+    )
+    def test_huber_other_named_mistakes(self, value, tag):
+        fb = ch04.check_huber_by_hand(value)
+        assert not fb and fb.mistake == tag
+
+    @pytest.mark.parametrize("value", [0.0151, 0.01510, 0.01509, 0.01511, 0.015100])
+    def test_focal_to_five_decimals_passes(self, value):
+        assert ch04.check_focal_by_hand(value)
+
+    @pytest.mark.parametrize("value", [0.015, 0.0152, 0.01505, 0.01515])
+    def test_focal_with_too_few_decimals_is_refused(self, value):
+        fb = ch04.check_focal_by_hand(value)
+        assert not fb and fb.mistake == "precision"
+
+    def test_focal_sign_is_named(self):
+        value = nc.focal_loss(ch04.FOCAL_P, ch04.FOCAL_Y)
+        assert ch04.check_focal_by_hand(-value).mistake == "sign"
+
+    @pytest.mark.parametrize(
+        "fn",
+        [
+            nc.rmse,
+            lambda y_hat, y: nc.rmse(y_hat, y),
+            lambda y_hat, y: np.sqrt(nc.mse(y_hat, y)),
+        ],
+    )
+    def test_rmse_that_calls_nbcore_is_refused(self, fn):
+        fb = ch04.check_rmse(fn)
+        assert not fb and fb.mistake == "uses_nbcore"
+
+    def test_rmse_that_changes_its_inputs_is_refused(self):
+        def in_place(y_hat, y):
+            y_hat -= y
+            return np.sqrt(np.mean(y_hat**2))
+
+        fb = ch04.check_rmse(in_place)
+        assert not fb and fb.mistake == "modified_input"
+
+    def test_bce_with_logits_solution_passes(self):
+        def solution(z, y):  # the solution shown in the chapter
+            return np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+
+        assert ch04.check_bce_with_logits(solution)
+        assert ch04.check_bce_with_logits(lambda z, y: np.mean(np.logaddexp(0, z) - z * y))
+
+    def test_bce_with_logits_overflowing_for_large_positive_z_is_refused(self):
+        # exact from -800 to 40, but e^z is inf for z = 800: the text asks for any logit
+        fb = ch04.check_bce_with_logits(lambda z, y: np.mean(np.log1p(np.exp(z)) - z * y))
+        assert not fb and fb.mistake == "overflow" and "800" in fb.message
+
+    def test_bce_with_logits_wrong_only_for_large_z_is_refused(self):
+        def capped(z, y):
+            z = np.minimum(z, 50.0)
+            return np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+
+        fb = ch04.check_bce_with_logits(capped)
+        assert not fb and fb.mistake == "large_logits" and "expected 207.5" in fb.message
+
+    @pytest.mark.parametrize(
+        "fn, tag",
+        [
+            (lambda z, y: -nc.binary_cross_entropy_with_logits(z, y), "sign"),
+            (lambda z, y: 5 * nc.binary_cross_entropy_with_logits(z, y), "sum"),
+            (lambda z, y: np.maximum(z, 0) - z * y, "not_reduced"),
+        ],
+    )
+    def test_bce_with_logits_other_named_mistakes(self, fn, tag):
+        fb = ch04.check_bce_with_logits(fn)
+        assert not fb and fb.mistake == tag
+
+    def test_bce_with_logits_that_changes_its_inputs_is_refused(self):
+        def in_place(z, y):
+            z *= 1.0
+            z[0] = 0.0
+            return nc.binary_cross_entropy_with_logits(z, y)
+
+        fb = ch04.check_bce_with_logits(in_place)
+        assert not fb and fb.mistake == "modified_input"
+
+    def test_fix_bce_log10_is_named(self):
+        fb = ch04.check_fix_bce(lambda p, y: ch04._bce_right(p, y) / np.log(10))
+        assert not fb and fb.mistake == "log10"
+
+    def test_fix_bce_solution_passes(self):
+        def bce(p, y):  # the solution shown in the chapter
+            return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+        assert ch04.check_fix_bce(bce)
+
+    def test_fix_bce_that_changes_its_inputs_is_refused(self):
+        def in_place(p, y):
+            p[p < 0.5] = 1 - p[p < 0.5]
+            y[:] = 1.0
+            return -np.mean(np.log(p))
+
+        fb = ch04.check_fix_bce(in_place)
+        assert not fb and fb.mistake == "modified_input"
