@@ -15,6 +15,12 @@ Introduced in chapter 1 (The neuron).
 
 from __future__ import annotations
 
+import ast
+import builtins
+import inspect
+import textwrap
+import types
+
 import numpy as np
 
 from nbcore import activations as F
@@ -24,6 +30,7 @@ from nbcore.exercises._base import (
     close,
     correct,
     describe,
+    difference,
     find_remaining_bug,
     float_array,
     fmt,
@@ -61,6 +68,137 @@ def _same(a, b):
     return close(a, b, rtol=1e-3, atol=1e-4)
 
 
+# ---- reading the reader's code (for the exercises that forbid a loop or a library function) ----
+_LOOP_NODES = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
+
+
+def _code_of(fn):
+    """The AST node of ``fn``'s own definition, or None when its source cannot be read.
+
+    Functions defined in a notebook cell or a file, and lambdas, are read; a callable object,
+    a builtin, or two lambdas with the same arguments on one line give None (then nothing is
+    enforced).
+    """
+    try:
+        lines, first = inspect.getsourcelines(fn)
+        source = textwrap.dedent("".join(lines))
+    except Exception:
+        return None
+    name = getattr(fn, "__name__", "")
+    tree = None
+    for text in (source, source.strip().rstrip(","), "(" + source.strip().rstrip(",") + ")"):
+        try:
+            tree = ast.parse(text)
+            break
+        except (SyntaxError, ValueError):
+            continue
+    if tree is None:
+        return None
+    if name == "<lambda>":
+        code = fn.__code__
+        line = code.co_firstlineno - first + 1
+        args = list(code.co_varnames[: code.co_argcount])
+        found = [
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Lambda)
+            and n.lineno == line
+            and [a.arg for a in n.args.args] == args
+        ]
+    else:
+        found = [
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
+        ]
+    return found[0] if len(found) == 1 else None
+
+
+def _loop_in(fn):
+    """A short name of the first Python loop in ``fn``'s code ("a for loop", ...), or None."""
+    node = _code_of(fn)
+    if node is None:
+        return None
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.For, ast.AsyncFor)):
+            return "a for loop"
+        if isinstance(sub, ast.While):
+            return "a while loop"
+        if isinstance(sub, _LOOP_NODES):
+            return "a comprehension (a loop in one line)"
+    used = _used_objects(fn, node)
+    for obj in used:
+        if obj is map or obj is np.vectorize or obj is np.apply_along_axis:
+            return f"{getattr(obj, '__name__', 'a loop')} (a loop in disguise)"
+    return None
+
+
+def _used_objects(fn, node=None):
+    """The global objects ``fn``'s code refers to (``np.tanh``, ``nc.Dense``, ...); never raises.
+
+    Names assigned inside the function are left out; ``a.b.c`` is followed through modules and
+    classes only.
+    """
+    node = _code_of(fn) if node is None else node
+    if node is None:
+        return []
+    local = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+            local.add(sub.id)
+        elif isinstance(sub, ast.arg):
+            local.add(sub.arg)
+    scope = dict(vars(builtins))
+    scope.update(getattr(fn, "__globals__", {}) or {})
+    code = getattr(fn, "__code__", None)
+    for name, cell in zip(
+        getattr(code, "co_freevars", ()), getattr(fn, "__closure__", None) or (), strict=False
+    ):
+        try:
+            scope[name] = cell.cell_contents
+        except ValueError:
+            pass
+    missing = object()
+
+    def resolve(expr):
+        if isinstance(expr, ast.Name):
+            return missing if expr.id in local else scope.get(expr.id, missing)
+        if isinstance(expr, ast.Attribute):
+            base = resolve(expr.value)
+            if isinstance(base, (types.ModuleType, type)):
+                try:
+                    return getattr(base, expr.attr, missing)
+                except Exception:
+                    return missing
+        return missing
+
+    used = []
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.Name, ast.Attribute)):
+            obj = resolve(sub)
+            if obj is not missing:
+                used.append(obj)
+    return used
+
+
+def _uses_library(fn, names, modules=("numpy", "math", "nbcore", "scipy", "torch")):
+    """The first of ``names`` (e.g. ``{"tanh", "exp"}``) that ``fn`` takes from a library."""
+    for obj in _used_objects(fn):
+        name = getattr(obj, "__name__", None)
+        module = getattr(obj, "__module__", None) or ""
+        if name in names and module.split(".")[0] in modules:
+            return name
+    return None
+
+
 # ---- exercise 1: one neuron by hand ------------------------------------------------------------
 
 
@@ -68,7 +206,8 @@ def _same(a, b):
 def check_hand_neuron(z, a) -> Feedback:
     """Check z and a = sigmoid(z) for x = (1, 2, -1), w = (0.5, 0.25, -1.5), b = -0.5.
 
-    The right answer is z = 2.0 and a = sigmoid(2) = 0.8808 (to 4 decimals).
+    The right answer is z = 2.0 and a = sigmoid(2) = 0.8808, both to four decimals as the
+    exercise asks (one unit in the last place either way): 0.88 or 0.9 get "precision".
     """
     x, w, b = HAND_X, HAND_W, HAND_B
     z_ok = float(w @ x + b)
@@ -86,7 +225,7 @@ def check_hand_neuron(z, a) -> Feedback:
         return wrong(f"z and a should be numbers, got {describe(z)} and {describe(a)}.", "type")
     a_of_z = float(F.sigmoid(zv))
     consistent = " (Your a is σ of your z, so only z needs fixing.)" if _same(av, a_of_z) else ""
-    if not _same(zv, z_ok):
+    if not matches_to_decimals(zv, z_ok, 4):
         wx = float(w @ x)
         diagnoses = [
             (wx, "no-bias", f"z = {wx:g} is w·x without the bias: add b = {b:g}."),
@@ -109,14 +248,20 @@ def check_hand_neuron(z, a) -> Feedback:
         for value, tag, message in diagnoses:
             if _same(zv, value):
                 return wrong(message + consistent, tag)
+        if abs(zv - z_ok) < 0.01:
+            return wrong(
+                f"z = {fmt(zv)} is near, but the exercise asks for four decimals, and z is "
+                "exact here: add the three products w_j x_j and b without rounding.",
+                "precision",
+            )
         return wrong(
-            "z is not right yet. Write the three products w_j x_j, add them, then add b."
-            + consistent,
+            f"z = {fmt(zv)} is not right yet. Write the three products w_j x_j, add them, "
+            "then add b." + consistent,
             "z-value",
         )
     if matches_to_decimals(av, a_ok, 4):
         return correct(f"z = {z_ok:g} and a = σ({z_ok:g}) = {a_ok:.4f}.")
-    if abs(av - a_ok) < 0.01:
+    if abs(av - a_ok) < 0.01 or any(abs(av - round(a_ok, d)) < 1e-9 for d in (1, 2, 3)):
         return wrong(
             f"z = {z_ok:g} is right and a = {fmt(av)} is near, but the exercise asks for four "
             f"decimals (yours differs from σ(2) = 1/(1 + e^(-2)) by "
@@ -146,7 +291,11 @@ def check_hand_neuron(z, a) -> Feedback:
     for value, tag, message in diagnoses:
         if _same(av, value):
             return wrong(f"z = {z_ok:g} is right, but a: " + message, tag)
-    return wrong(f"z = {z_ok:g} is right; now compute a = σ(z) = 1/(1 + e^(-z)).", "a-value")
+    return wrong(
+        f"z = {z_ok:g} is right, but a = {fmt(av)} is not σ({z_ok:g}); compute "
+        "a = σ(z) = 1/(1 + e^(-z)).",
+        "a-value",
+    )
 
 
 # ---- exercise 2: the vectorised neuron -------------------------------------------------------
@@ -167,7 +316,11 @@ def _cases():
 def check_neuron_function(neuron) -> Feedback:
     """Check ``neuron(X, w, b, g)``: X (m, n), w (n,), b a number, g a function -> a of shape (m,).
 
-    The reference is ``g(X @ w + b)``.
+    The reference is ``g(X @ w + b)``, tried on four batches (one of them square). The exercise
+    asks for no Python loop: a function with a ``for`` or ``while`` loop, a comprehension,
+    ``map`` or ``np.vectorize`` in its code gets "loop" even when its values are right (the
+    code is read with ``inspect``; a function whose source cannot be read is not checked for
+    loops).
     """
     if neuron is None:
         return wrong(
@@ -255,9 +408,16 @@ def check_neuron_function(neuron) -> Feedback:
             if _allclose(out, value):
                 return wrong(message, tag)
         return wrong(
-            f"wrong values for X of shape ({m}, {n}); compare with g(X @ w + b) on a "
-            "small example you can do by hand.",
+            f"wrong values for X of shape ({m}, {n}): {difference(out, expected)}. Compare "
+            "with g(X @ w + b) on a small example you can do by hand.",
             "value",
+        )
+    loop = _loop_in(neuron)
+    if loop is not None:
+        return wrong(
+            f"the values are right, but your function uses {loop}, and the exercise asks for "
+            "no Python loop: one product X @ w gives every z at once, then a = g(X @ w + b).",
+            "loop",
         )
     return correct("neuron(X, w, b, g) = g(X @ w + b), one output per row of X.")
 
@@ -337,10 +497,12 @@ def check_bias_prediction(b, outputs) -> Feedback:
         )
     if np.array_equal(out, 1 - expected):
         return wrong("exactly the opposite outputs: 1 is for z > 0, 0 for z <= 0.", "inverted")
-    bad = [tuple(int(v) for v in X_TRUTH[i]) for i in np.flatnonzero(out != expected)]
+    idx = np.flatnonzero(out != expected)
+    bad = [tuple(int(v) for v in X_TRUTH[i]) for i in idx]
+    yours = ", ".join(f"{v:g}" for v in out[idx])
     return wrong(
-        f"not yet right at {', '.join(map(str, bad))}: compute z = x1 + x2 + b on "
-        "those rows, then step(z).",
+        f"not yet right at {', '.join(map(str, bad))} (your outputs there: {yours}): "
+        "compute z = x1 + x2 + b on those rows, then step(z).",
         "rows",
     )
 
@@ -518,11 +680,14 @@ def check_fix_neuron(neuron) -> Feedback:
 
     A correct answer is the sigmoid neuron for a batch, ``1 / (1 + np.exp(-(X @ w + b)))``,
     for ``X`` of shape (m, n), ``w`` of shape (n,) and a number ``b``. It is compared with that
-    formula on the first exercise's neuron (output 0.8808) and on two random batches.
+    formula on the first exercise's neuron (output 0.8808) and on two random batches. The
+    exercise asks to keep NumPy: a fix that calls a library sigmoid (``nc.sigmoid``,
+    ``scipy.special.expit``, read from the function's code with ``inspect``) is refused.
 
     Recognised mistakes (the ``mistake`` of the feedback): ``unchanged`` (the given function,
-    both bugs), ``bias-sign`` (the bias still subtracted, ``X @ w - b``) and ``exp-sign``
-    (``np.exp(z)`` instead of ``np.exp(-z)``, which gives 1 - sigma(z)).
+    both bugs), ``bias-sign`` (the bias still subtracted, ``X @ w - b``), ``exp-sign``
+    (``np.exp(z)`` instead of ``np.exp(-z)``, which gives 1 - sigma(z)) and ``library-sigmoid``
+    (right values, but from ``nc.sigmoid`` instead of the fixed NumPy code).
 
     Introduced in chapter 1 (The neuron).
 
@@ -559,6 +724,14 @@ def check_fix_neuron(neuron) -> Feedback:
     found = find_remaining_bug(neuron, cases, _neuron_right, bugs, name="neuron")
     if found is not None:
         return found
+    library = _uses_library(neuron, {"sigmoid", "expit"})
+    if library is not None:
+        return wrong(
+            f"the values are right, but they come from a library's {library}; the exercise "
+            "asks you to fix the colleague's NumPy code (no nc.sigmoid): z = X @ w + b, then "
+            "1 / (1 + np.exp(-z)).",
+            "library-sigmoid",
+        )
     return correct(
         "both bugs are fixed: z = X @ w + b and σ(z) = 1 / (1 + e^(-z)); the first exercise's "
         "neuron gives 0.8808 again."

@@ -12,6 +12,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import nbcore as nc  # noqa: E402
+from nbcore.exercises._base import fmt  # noqa: E402
 from nbcore.exercises.ch01 import (  # noqa: E402
     HAND_B,
     HAND_W,
@@ -116,7 +117,7 @@ def with_a_loop(X, w, b, g):
 
 def test_neuron_function_reference():
     assert check_neuron_function(reference)
-    assert check_neuron_function(with_a_loop)  # slow but right: accepted
+    assert_mistake(check_neuron_function(with_a_loop), "loop")  # the exercise forbids loops
     assert check_neuron_function(lambda X, w, b, g: g(w @ X.T + b))  # the same product
 
 
@@ -551,7 +552,9 @@ class TestCheckFixNeuron:
 
     def test_right_answers_pass(self):
         assert self.m.check_fix_neuron(lambda X, w, b: 1 / (1 + np.exp(-(X @ w + b))))
-        assert self.m.check_fix_neuron(lambda X, w, b: nc.sigmoid(X @ w + b))
+        # the exercise says "keep NumPy, no nc.sigmoid": right values from nc.sigmoid are refused
+        fb = self.m.check_fix_neuron(lambda X, w, b: nc.sigmoid(X @ w + b))
+        assert not fb and fb.mistake == "library-sigmoid"
 
     @pytest.mark.parametrize(
         "fn, tag",
@@ -569,3 +572,145 @@ class TestCheckFixNeuron:
     def test_garbage(self, fn):
         fb = self.m.check_fix_neuron(fn)
         assert not fb and fb.message
+
+
+# --------------------------------------------------------- issue 21: check what the exercise states
+def test_hand_neuron_solution_text_passes():
+    """The solution writes z = 2.0 and a = 1 / 1.1353 = 0.8808."""
+    assert check_hand_neuron(2.0, 0.8808)
+    assert check_hand_neuron(2, 1 / 1.1353)  # an int z, a written out to more digits
+    assert check_hand_neuron(2.0001, 0.8808)  # z to four decimals, one unit off
+
+
+@pytest.mark.parametrize("z", [2.001, 1.998, 2.005])
+def test_hand_neuron_z_to_four_decimals(z):
+    """'z ... to four decimals': a z off in the third decimal is refused, with its value."""
+    fb = check_hand_neuron(z, 0.8808)
+    assert_mistake(fb, "precision")
+    assert fmt(z) in fb.message
+
+
+@pytest.mark.parametrize("a", [0.9, 0.88, 0.881])
+def test_hand_neuron_fewer_decimals_named(a):
+    fb = check_hand_neuron(2.0, a)
+    assert_mistake(fb, "precision")
+    assert fmt(a) in fb.message and "four decimals" in fb.message
+
+
+def test_hand_neuron_wrong_values_are_shown():
+    fb = check_hand_neuron(7.0, 0.5)
+    assert_mistake(fb, "z-value")
+    assert "7" in fb.message
+    fb = check_hand_neuron(2.0, 0.5)
+    assert_mistake(fb, "a-value")
+    assert "0.5" in fb.message
+
+
+def neuron_solution(X, w, b, g):  # the solution cell of ex-01-neuron-function
+    return g(X @ w + b)
+
+
+def neuron_for_loop(X, w, b, g):
+    out = np.empty(len(X))
+    for i in range(len(X)):
+        out[i] = g(X[i] @ w + b)
+    return out
+
+
+def neuron_while_loop(X, w, b, g):
+    out, i = [], 0
+    while i < len(X):
+        out.append(g(X[i] @ w + b))
+        i += 1
+    return np.array(out)
+
+
+def neuron_map(X, w, b, g):
+    return np.array(list(map(lambda row: g(row @ w + b), X)))
+
+
+def neuron_vectorize(X, w, b, g):
+    z = np.vectorize(lambda i: X[i] @ w + b)(np.arange(len(X)))
+    return g(z)
+
+
+def test_neuron_function_solution_and_no_loop_variants_pass():
+    assert check_neuron_function(neuron_solution)
+    assert check_neuron_function(lambda X, w, b, g: g(np.dot(X, w) + b))
+    assert check_neuron_function(lambda X, w, b, g: g((X * w).sum(axis=1) + b))
+
+
+@pytest.mark.parametrize(
+    "fn, kind",
+    [
+        (neuron_for_loop, "for loop"),
+        (neuron_while_loop, "while loop"),
+        (with_a_loop, "comprehension"),
+        (neuron_map, "map"),
+        (neuron_vectorize, "vectorize"),
+    ],
+)
+def test_neuron_function_with_a_loop_is_refused(fn, kind):
+    """The exercise says 'Use no Python loop': right values computed by a loop are refused."""
+    fb = check_neuron_function(fn)
+    assert_mistake(fb, "loop")
+    assert kind in fb.message and "values are right" in fb.message
+
+
+def test_neuron_function_unreadable_source_is_not_refused():
+    """A callable whose code cannot be read (here a callable object) is judged on its values."""
+
+    class Neuron:
+        def __call__(self, X, w, b, g):
+            return g(X @ w + b)
+
+    assert check_neuron_function(Neuron())
+
+
+def test_neuron_function_wrong_values_show_the_entry():
+    fb = check_neuron_function(lambda X, w, b, g: g(X @ w + b) + 1)
+    assert_mistake(fb, "value")
+    assert "expected" in fb.message and "difference" in fb.message
+
+
+def test_bias_prediction_rows_show_the_outputs():
+    fb = check_bias_prediction(-0.5, [0, 1, 0, 1])
+    assert_mistake(fb, "rows")
+    assert "(1, 0)" in fb.message and "your outputs there: 0)" in fb.message
+
+
+def test_gate_weights_solution_text_passes():
+    """The solution: NOR w = (-1, -1), b = 0.5; x1 AND NOT x2 w = (1, -1), b = -0.5."""
+    assert check_gate_weights("NOR", np.array([-1.0, -1.0]), 0.5)
+    assert check_gate_weights("x1 AND NOT x2", np.array([1.0, -1.0]), -0.5)
+
+
+def test_separable_count_solution_text_passes():
+    assert check_separable_count(14)
+
+
+def fixed_neuron_solution(X, w, b):  # the solution cell of ex-01-fix-neuron
+    z = X @ w + b
+    return 1 / (1 + np.exp(-z))
+
+
+def fixed_neuron_own_sigmoid(X, w, b):
+    def sigmoid(z):  # the reader's own NumPy sigmoid: allowed
+        return 1 / (1 + np.exp(-z))
+
+    return sigmoid(X @ w + b)
+
+
+def fixed_neuron_nc_sigmoid(X, w, b):
+    return nc.sigmoid(X @ w + b)
+
+
+def test_fix_neuron_keep_numpy():
+    """'keep NumPy, no nc.sigmoid': the NumPy fixes pass, nc.sigmoid is refused."""
+    from nbcore.exercises.ch01 import check_fix_neuron
+
+    assert check_fix_neuron(fixed_neuron_solution)
+    assert check_fix_neuron(fixed_neuron_own_sigmoid)
+    fb = check_fix_neuron(fixed_neuron_nc_sigmoid)
+    assert_mistake(fb, "library-sigmoid")
+    assert "no nc.sigmoid" in fb.message
