@@ -12,11 +12,15 @@ import numpy as np
 from nbcore.activations import sigmoid
 from nbcore.exercises._base import (
     Feedback,
+    call_reader,
     close,
     correct,
     describe,
+    difference,
     float_array,
     guarded,
+    matches_to_decimals,
+    read_array,
     read_number,
     wrong,
 )
@@ -47,12 +51,38 @@ def _pair(answer, what):
 def _number(answer, what):
     if answer is None:
         return wrong(f"replace None with {what}.", "missing")
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.number)):
-        return wrong(f"expected {what} as a number, got {describe(answer)}.", "format")
     value, fb = read_number(answer, what)
     if fb is not None:
         return wrong(fb.message, "format")
     return value
+
+
+def _to_four_decimals(given, right, near=0.01):
+    """None when every entry of ``given`` is ``right`` to four decimals (or more digits);
+    a "precision" Feedback when it is only near; False otherwise."""
+    g, r = np.atleast_1d(given), np.atleast_1d(right)
+    if all(matches_to_decimals(a, b, 4) for a, b in zip(g, r, strict=True)):
+        return None
+    if float(np.max(np.abs(g - r))) < near:
+        where = "your answer " if np.ndim(given) == 0 else "in your answer, "
+        return wrong(
+            f"near, but the exercise asks for four decimals: {where}"
+            f"{difference(given, right)}. Keep more digits in the intermediate values.",
+            "precision",
+        )
+    return False
+
+
+def _call(fn, name, *args):
+    """Call the reader's function on copies: ``(result, None)`` or ``(None, Feedback)``.
+
+    ``None`` returned gives "none"; an exception "raised"; an argument changed in place
+    "modified_input" (the cached arrays of a layer must stay intact).
+    """
+    out, fb = call_reader(fn, *[a.copy() for a in args], name=name)
+    if fb is not None and fb.mistake == "missing":
+        return None, None
+    return out, fb
 
 
 # ---- ex-05-neuron-grad: one sigmoid neuron with BCE, by hand ----
@@ -67,14 +97,21 @@ def _neuron_reference():
 
 @guarded
 def check_neuron_grad(answer):
-    """``answer = (dL_dw, dL_db)`` for L = BCE(σ(w x + b), y), x = 1.5, w = -1, b = 0.5, y = 0."""
+    """``answer = (dL_dw, dL_db)`` for L = BCE(σ(w x + b), y), x = 1.5, w = -1, b = 0.5, y = 0.
+
+    Correct: (0.4034, 0.2689) to four decimals (or more digits). Named mistakes: precision,
+    sign, swapped, forgot_x, extra_sigma_prime, stopped_at_da, format.
+    """
     arr = _pair(answer, "a pair (dL_dw, dL_db)")
     if isinstance(arr, Feedback):
         return arr
     a, x, y = _neuron_reference()
     dz = a - y
-    if close(arr, (x * dz, dz)):
+    near = _to_four_decimals(arr, (x * dz, dz))
+    if near is None:
         return correct(f"dL/dz = a - y = {dz:.6f}, so dL/dw = x dL/dz = {x * dz:.6f}.")
+    if isinstance(near, Feedback):
+        return near
     if close(arr, (-x * dz, -dz)):
         return wrong(
             "The signs are flipped: dL/dz = a - y (prediction minus target), not y - a.", "sign"
@@ -118,16 +155,23 @@ def _batch_reference():
 
 @guarded
 def check_batch_update(answer):
-    """``answer = (w_new, b_new)`` after one SGD step on the mean BCE of the two samples."""
+    """``answer = (w_new, b_new)`` after one SGD step on the mean BCE of the two samples.
+
+    Correct: (0.9577, -0.0543) to four decimals (or more digits). Named mistakes: precision,
+    forgot_1_over_m, update_sign, gave_gradient, format.
+    """
     arr = _pair(answer, "a pair (w_new, b_new)")
     if isinstance(arr, Feedback):
         return arr
     w, b, lr, sw, sb, m = _batch_reference()
     right = (w - lr * sw / m, b - lr * sb / m)
-    if close(arr, right):
+    near = _to_four_decimals(arr, right)
+    if near is None:
         return correct(
             f"dJ/dw = {sw / m:.6f}, dJ/db = {sb / m:.6f}; w = {right[0]:.6f}, b = {right[1]:.6f}."
         )
+    if isinstance(near, Feedback):
+        return near
     if close(arr, (w - lr * sw, b - lr * sb)):
         return wrong(
             "The step is twice too big: the cost is the MEAN over the m = 2 samples, so the "
@@ -160,7 +204,13 @@ def _dense_case():
 
 @guarded
 def check_dense_backward(fn):
-    """``fn(dZ, A_prev, W) -> (dW, db, dA_prev)``, checked on a batch of m = 4, 3 -> 2 units."""
+    """``fn(dZ, A_prev, W) -> (dW, db, dA_prev)``, checked on a batch of m = 4, 3 -> 2 units.
+
+    Used by ex-05-dense-backward and ex-05-find-bug. Correct: dW = dZᵀ A_prev (n_out, n_in),
+    db = dZ.sum(axis=0) (n_out,), dA_prev = dZ W (m, n_in). Named mistakes: dW_transposed,
+    extra_1_over_m, db_not_summed, shape (e.g. db kept as a (1, n_out) row), dW, db, dA_prev,
+    none, raised, modified_input, format.
+    """
     if fn is None:
         return wrong("define dense_backward, then pass the function itself.", "missing")
     if not callable(fn):
@@ -168,27 +218,39 @@ def check_dense_backward(fn):
             f"Expected a function dense_backward(dZ, A_prev, W), got {describe(fn)}.", "format"
         )
     dZ, A, W = _dense_case()
-    try:
-        out = fn(dZ.copy(), A.copy(), W.copy())
-        if out is None:
-            return wrong("your function returns None: return the tuple (dW, db, dA_prev).", "none")
-        dW, db, dA = (float_array(v) for v in out)
-    except Exception as err:  # the reader's code: report, never crash
+    out, fb = _call(fn, "your function", dZ, A, W)
+    if fb is not None:
+        if fb.mistake == "raised":
+            return wrong(
+                f"{fb.message}. It must return three arrays (dW, db, dA_prev); check the "
+                "shapes: dW (n_out, n_in), db (n_out,), dA_prev (m, n_in).",
+                "raised",
+            )
+        return fb
+    if out is None:
+        return wrong("your function returns None: return the tuple (dW, db, dA_prev).", "none")
+    if not isinstance(out, (tuple, list)) or len(out) != 3:
         return wrong(
-            f"Your function raised {type(err).__name__}: {err}. It must return three arrays "
-            "(dW, db, dA_prev); check the shapes: dW (n_out, n_in), db (n_out,), "
-            "dA_prev (m, n_in).",
-            "raised",
+            f"your function returned {describe(out)}; return the three arrays as a tuple "
+            "(dW, db, dA_prev).",
+            "format",
         )
     m = dZ.shape[0]
     ref_dW, ref_db, ref_dA = dZ.T @ A, dZ.sum(axis=0), dZ @ W
+    arrays = []
+    for value, name in zip(out, ("dW", "db", "dA_prev"), strict=True):
+        arr, bad = read_array(value, what=name)
+        if bad is not None:
+            return wrong(bad.message, "format")
+        arrays.append(arr)
+    dW, db, dA = arrays
     if close(dW, ref_dW.T):
         return wrong(
             "dW is transposed: it must have W's shape (n_out, n_in), so dW = dZᵀ A_prev, "
             "not A_prevᵀ dZ.",
             "dW_transposed",
         )
-    if close(dW, ref_dW / m) or close(db, ref_db / m):
+    if close(dW, ref_dW / m) or close(db, ref_db / m) or close(db, ref_db[None, :] / m):
         return wrong(
             "You divided by m again: the 1/m of the mean cost is already inside dZ, so "
             "dW = dZᵀ A_prev and db = the plain sum of dZ's rows.",
@@ -200,24 +262,42 @@ def check_dense_backward(fn):
             "gradient is dZ.sum(axis=0), of shape (n_out,).",
             "db_not_summed",
         )
-    if not close(dW, ref_dW):
-        return wrong("dW is wrong: dW = dZᵀ A_prev (dZ.T @ A_prev).", "dW")
-    if not close(db, ref_db):
-        return wrong("db is wrong: db = dZ.sum(axis=0).", "db")
-    if not close(dA, ref_dA):
-        return wrong("dA_prev is wrong: dA_prev = dZ W (dZ @ W), shape (m, n_in).", "dA_prev")
+    for arr, ref, name in ((dW, ref_dW, "dW"), (db, ref_db, "db"), (dA, ref_dA, "dA_prev")):
+        if arr.shape != ref.shape:
+            hint = {
+                "dW": "W's shape: a wrong shape would broadcast in the update",
+                "db": "b's shape: sum with axis=0 and no keepdims, or it broadcasts in the update",
+                "dA_prev": "A_prev's shape: dA_prev = dZ W, not its transpose",
+            }[name]
+            return wrong(
+                f"{name} has shape {arr.shape}; it must have the shape {ref.shape} ({hint}).",
+                "shape",
+            )
+    formulas = {"dW": "dZᵀ A_prev (dZ.T @ A_prev)", "db": "dZ.sum(axis=0)", "dA_prev": "dZ W"}
+    for arr, ref, name in ((dW, ref_dW, "dW"), (db, ref_db, "db"), (dA, ref_dA, "dA_prev")):
+        if not close(arr, ref):
+            return wrong(
+                f"{name} is wrong: {name} = {formulas[name]}; {difference(arr, ref)}.", name
+            )
     return correct("dW = dZᵀ A_prev, db = sum of dZ's rows, dA_prev = dZ W.")
 
 
 # ---- ex-05-double-backward: predict the relative error ----
 @guarded
 def check_double_backward_error(answer):
-    """The relative error gradcheck reports when every analytic gradient is doubled."""
+    """The relative error gradcheck reports when every analytic gradient is doubled.
+
+    Correct: 1/3, exact or to four decimals (0.3333). Named mistakes: precision, ratio,
+    denominator, zero, format.
+    """
     value = _number(answer, "your predicted relative error")
     if isinstance(value, Feedback):
         return value
-    if close(value, 1 / 3):
+    near = _to_four_decimals(value, 1 / 3)
+    if near is None:
         return correct("|2g - g| / (|2g| + |g|) = |g| / 3|g| = 1/3, whatever g is.")
+    if isinstance(near, Feedback):
+        return near
     if close(value, 2.0):
         return wrong(
             "2 is the ratio of the two gradients; the relative error is "
@@ -237,22 +317,34 @@ def check_double_backward_error(answer):
 # ---- ex-05-sigmoid-backward: the reader's sigmoid_backward(dA, Z) ----
 @guarded
 def check_sigmoid_backward(fn):
-    """``fn(dA, Z) -> dZ`` for A = σ(Z), checked on a small batch."""
+    """``fn(dA, Z) -> dZ`` for A = σ(Z), checked on a small batch of shape (2, 3).
+
+    Named mistakes: sigma_from_z, no_dA, sigma_not_grad, shape, none, raised,
+    modified_input, format.
+    """
     if fn is None:
         return wrong("define sigmoid_backward, then pass the function itself.", "missing")
     if not callable(fn):
         return wrong(f"Expected a function sigmoid_backward(dA, Z), got {describe(fn)}.", "format")
     Z = np.array([[-2.0, 0.0, 0.5], [1.0, 3.0, -0.5]])
     dA = np.array([[0.5, -1.0, 2.0], [1.5, -0.5, 1.0]])
-    try:
-        dZ = fn(dA.copy(), Z.copy())
-        if dZ is None:
-            return wrong("your function returns None: return the array dZ.", "none")
-        dZ = float_array(dZ)
-    except Exception as err:  # the reader's code: report, never crash
-        return wrong(f"Your function raised {type(err).__name__}: {err}.", "raised")
+    out, fb = _call(fn, "your function", dA, Z)
+    if fb is not None:
+        return fb
+    if out is None:
+        return wrong("your function returns None: return the array dZ.", "none")
+    dZ, bad = read_array(out, what="dZ")
+    if bad is not None:
+        return wrong(bad.message, "format")
     S = sigmoid(Z)
-    if close(dZ, dA * S * (1 - S)):
+    right = dA * S * (1 - S)
+    if dZ.shape != right.shape:
+        return wrong(
+            f"dZ has shape {dZ.shape}; it must have the shape {right.shape} of Z and dA "
+            "(an elementwise product, no sum, no reshape).",
+            "shape",
+        )
+    if close(dZ, right):
         return correct("dZ = dA ⊙ σ(Z)(1 - σ(Z)).")
     if close(dZ, dA * Z * (1 - Z)):
         return wrong(
@@ -264,7 +356,7 @@ def check_sigmoid_backward(fn):
         return wrong("You forgot to multiply by the incoming gradient dA (chain rule).", "no_dA")
     if close(dZ, dA * S):
         return wrong("That is dA ⊙ σ(Z); the derivative is σ(Z)(1 - σ(Z)).", "sigma_not_grad")
-    return wrong("dZ should be dA * s * (1 - s) with s = σ(Z).")
+    return wrong(f"dZ should be dA * s * (1 - s) with s = σ(Z); yours {difference(dZ, right)}.")
 
 
 # ---- ex-05-second-iteration: the loss after two SGD steps of the running example ----
@@ -295,13 +387,20 @@ def _second_iteration_losses():
 
 @guarded
 def check_second_iteration(answer):
-    """The BCE loss of the running example after TWO SGD steps (η = 0.5)."""
+    """The BCE loss of the running example after TWO SGD steps (η = 0.5).
+
+    Correct: 0.2418 to four decimals (or more digits). Named mistakes: precision,
+    no_zero_grad, update_sign, one_step, format.
+    """
     value = _number(answer, "the loss after two steps")
     if isinstance(value, Feedback):
         return value
     losses = _second_iteration_losses()
-    if close(value, losses["right"]):
+    near = _to_four_decimals(value, losses["right"])
+    if near is None:
         return correct(f"After two steps the loss is {losses['right']:.6f}.")
+    if isinstance(near, Feedback):
+        return near
     if close(value, losses["no_zero_grad"]):
         return wrong(
             "The gradients were not zeroed between the steps: the second step used the sum "

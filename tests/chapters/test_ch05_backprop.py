@@ -634,3 +634,139 @@ def test_live_widget_fast_png_matches_a_full_draw():
         a = pixels(fast.png(80))
         b = pixels(figure_to_png(full.draw(k), dpi=80, close=False))
         assert a.shape == b.shape and np.array_equal(a, b), (x1, x2, y, k)
+
+
+# ====================================================================== what the text states
+# Issue 21: every checker enforces what its exercise states (four decimals, shapes, arguments
+# left unchanged), and accepts every answer the text allows.
+@pytest.mark.parametrize(
+    "answer", [(0.4034, 0.2689), (0.403412, 0.268941), (0.4035, 0.2690), [0.4034, 0.2689]]
+)
+def test_neuron_grad_to_four_decimals_passes(answer):
+    assert check_neuron_grad(answer)
+
+
+@pytest.mark.parametrize("answer", [(0.40, 0.27), (0.403, 0.269), (0.4034, 0.27)])
+def test_neuron_grad_with_too_few_decimals_is_refused(answer):
+    fb = check_neuron_grad(answer)
+    assert_mistake(fb, "precision")
+    assert "expected" in fb.message
+
+
+@pytest.mark.parametrize("answer", [(0.9577, -0.0543), (0.957712, -0.054300), (0.9578, -0.0544)])
+def test_batch_update_to_four_decimals_passes(answer):
+    assert check_batch_update(answer)
+
+
+@pytest.mark.parametrize("answer", [(0.96, -0.05), (0.958, -0.054), (0.9577, -0.05)])
+def test_batch_update_with_too_few_decimals_is_refused(answer):
+    assert_mistake(check_batch_update(answer), "precision")
+
+
+def test_batch_update_wrong_shape_is_format():
+    assert_mistake(check_batch_update([[0.957712], [-0.0543]]), "format")
+
+
+def test_double_backward_exact_forms_pass():
+    from fractions import Fraction
+
+    for value in (1 / 3, 0.3333, 0.3334, Fraction(1, 3), np.float32(1 / 3)):
+        assert check_double_backward_error(value), value
+
+
+@pytest.mark.parametrize("value", [0.33, 0.333, 0.34])
+def test_double_backward_with_too_few_decimals_is_refused(value):
+    assert_mistake(check_double_backward_error(value), "precision")
+
+
+def test_double_backward_solution_passes():
+    assert check_double_backward_error(1 / 3)  # the solution shown in the chapter
+
+
+def test_second_iteration_to_four_decimals():
+    right = _second_iteration_losses()["right"]
+    assert check_second_iteration(0.2418) and check_second_iteration(round(right, 6))
+    assert_mistake(check_second_iteration(0.24), "precision")
+    assert_mistake(check_second_iteration(0.242), "precision")
+
+
+def _dense_ok(dZ, A, W):
+    return dZ.T @ A, dZ.sum(axis=0), dZ @ W
+
+
+def test_dense_backward_solutions_pass():
+    def fixed(dZ, A_prev, W):  # ex-05-find-bug's solution
+        return dZ.T @ A_prev, dZ.sum(axis=0), dZ @ W
+
+    assert check_dense_backward(fixed)
+    assert check_dense_backward(lambda dZ, A, W: [dZ.T @ A, dZ.sum(axis=0), dZ @ W])
+
+
+def test_dense_backward_the_given_buggy_function_is_named():
+    def buggy_dense_backward(dZ, A_prev, W):  # given in ex-05-find-bug
+        m = dZ.shape[0]
+        return dZ.T @ A_prev / m, dZ.sum(axis=0) / m, dZ @ W
+
+    assert_mistake(check_dense_backward(buggy_dense_backward), "extra_1_over_m")
+
+
+@pytest.mark.parametrize(
+    "fn, fragment",
+    [
+        (lambda dZ, A, W: (dZ.T @ A, dZ.sum(axis=0, keepdims=True), dZ @ W), "keepdims"),
+        (lambda dZ, A, W: (dZ.T @ A, dZ.sum(axis=0), W.T @ dZ.T), "not its transpose"),
+        (lambda dZ, A, W: ((dZ.T @ A).ravel(), dZ.sum(axis=0), dZ @ W), "broadcast"),
+    ],
+    ids=["db-keepdims", "dA-transposed", "dW-flat"],
+)
+def test_dense_backward_wrong_shapes_are_named(fn, fragment):
+    fb = check_dense_backward(fn)
+    assert_mistake(fb, "shape")
+    assert fragment in fb.message
+
+
+def test_dense_backward_that_changes_its_arguments_is_refused():
+    def in_place(dZ, A, W):
+        dZ *= 1.0
+        A[0] = 0.0
+        return _dense_ok(dZ, A, W)
+
+    assert_mistake(check_dense_backward(in_place), "modified_input")
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [lambda dZ, A, W: _dense_ok(dZ, A, W)[:2], lambda dZ, A, W: dZ, lambda dZ, A, W: "dW"],
+    ids=["two-arrays", "one-array", "string"],
+)
+def test_dense_backward_not_three_arrays_is_format(fn):
+    assert_mistake(check_dense_backward(fn), "format")
+
+
+def test_dense_backward_wrong_values_show_the_entry():
+    fb = check_dense_backward(lambda dZ, A, W: (dZ.T @ A, dZ.sum(axis=0), 2 * (dZ @ W)))
+    assert_mistake(fb, "dA_prev")
+    assert "entry [" in fb.message and "expected" in fb.message
+
+
+def test_sigmoid_backward_solution_passes():
+    def sigmoid_backward(dA, Z):  # the solution shown in the chapter
+        s = nc.sigmoid(Z)
+        return dA * s * (1 - s)
+
+    assert check_sigmoid_backward(sigmoid_backward)
+
+
+def test_sigmoid_backward_wrong_shape_and_in_place():
+    flat = check_sigmoid_backward(lambda dA, Z: (dA * nc.sigmoid_grad(Z)).ravel())
+    assert_mistake(flat, "shape")
+
+    def in_place(dA, Z):
+        s = nc.sigmoid(Z)
+        dA *= s * (1 - s)
+        return dA
+
+    assert_mistake(check_sigmoid_backward(in_place), "modified_input")
+    fb = check_sigmoid_backward(lambda dA, Z: dA * 0.25)
+    assert_mistake(fb, "unknown")
+    assert "expected" in fb.message
