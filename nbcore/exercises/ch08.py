@@ -19,8 +19,11 @@ from nbcore.exercises._base import (
     close,
     correct,
     describe,
+    difference,
     find_remaining_bug,
+    fmt,
     guarded,
+    matches_to_decimals,
     to_float_array,
     wrong,
 )
@@ -67,7 +70,10 @@ def check_l2_update(answer) -> Feedback:
     :math:`\\frac{\\lambda'}{2m}\\sum w^2` with :math:`\\lambda' = 0.5`, :math:`m = 25`, and
     :math:`\\eta = 0.1`: the book's :math:`\\lambda = \\lambda'/m = 0.02` (``weight_decay``),
     :math:`g = 0.3 + 0.02 \\cdot 1.5 = 0.33` and
-    :math:`w \\leftarrow 1.5 - 0.1 \\cdot 0.33 = 1.467`.
+    :math:`w \\leftarrow 1.5 - 0.1 \\cdot 0.33 = 1.467`, to three decimals (a near ``w_new``
+    with fewer gets "precision"). Recognises the term left out, the course's lambda' not divided
+    by m, the penalty's 1/2 kept, the term subtracted, the penalty added instead of its
+    derivative, and in the step the wrong sign or no learning rate.
     """
     if answer is None:
         return wrong(_MISSING, "missing")
@@ -83,7 +89,7 @@ def check_l2_update(answer) -> Feedback:
     g_ok, w_ok = _l2_values(lam / m)
     tol = {"rtol": 1e-3, "atol": 5e-4}
     if close(g, g_ok, **tol):
-        if close(w_new, w_ok, **tol):
+        if matches_to_decimals(g, g_ok, 3) and matches_to_decimals(w_new, w_ok, 3):
             return correct(
                 f"λ = λ'/m = {lam:g}/{m} = {lam / m:g}, g = 0.3 + {lam / m:g}·{e['w']:g} = "
                 f"{g_ok:.4g} and w = {e['w']:g} - {e['lr']:g}·{g_ok:.4g} = {w_ok:.4g}; in "
@@ -96,7 +102,16 @@ def check_l2_update(answer) -> Feedback:
             )
         if close(w_new, e["w"] - g_ok, **tol):
             return wrong("g is right; multiply it by the learning rate 0.1 in the step.", "no-lr")
-        return wrong(f"g = {g_ok:.4g} is right; now compute w_new = w - lr·g.", "w-new")
+        if abs(w_new - w_ok) < 0.01:  # g is right (to 1e-3), so only w_new can be rounded
+            return wrong(
+                f"near, but not to three decimals: w_new {difference(w_new, w_ok)}. It is an "
+                "exact decimal, w - lr·g: keep all its digits.",
+                "precision",
+            )
+        return wrong(
+            f"g = {g_ok:.4g} is right; your w_new = {fmt(w_new)} is not: compute w_new = w - lr·g.",
+            "w-new",
+        )
     candidates = [
         (0.0, "no-term", "you left out the regularisation term: add (λ'/m)·w to ∂J/∂w."),
         (
@@ -128,7 +143,9 @@ def check_l2_update(answer) -> Feedback:
             "penalty-not-gradient",
         )
     return wrong(
-        "g should be ∂J/∂w plus the derivative of (λ'/2m)·w², that is 0.3 + (λ'/m)·w.", "unknown"
+        f"your g = {fmt(g)} is not right: g should be ∂J/∂w plus the derivative of (λ'/2m)·w², "
+        "that is 0.3 + (λ'/m)·w.",
+        "unknown",
     )
 
 
@@ -138,9 +155,13 @@ def check_dropout(dropout) -> Feedback:
     """Exercise ex-08-dropout: ``dropout(A, p, rng, training)`` implements inverted dropout.
 
     Training: each entry is zeroed with probability p (using ``rng``) and the kept ones are
-    divided by (1 - p); evaluation (``training=False``): A is returned unchanged. The checker
-    runs it on a large array and checks the fraction of zeros, the kept values, the mean, the
-    evaluation mode and that A itself is not modified.
+    divided by (1 - p), the mask drawn with ``rng.random(A.shape)``; evaluation
+    (``training=False``): an unchanged copy of A. The checker runs it on a large array with a
+    seeded rng and checks the fraction of zeros, that the mask comes from ``rng.random(A.shape)``
+    (keep where it is >= p, or < 1 - p), the kept values, the mean, the evaluation mode, and that
+    the result is a new array and A itself is not modified. Recognises keep and drop swapped,
+    a mask per row or column, no rescaling or the wrong one, dropout or rescaling in evaluation
+    mode, an rng other than the one given, A returned itself or changed in place.
     """
     if dropout is None:
         return wrong(_MISSING, "missing")
@@ -150,13 +171,25 @@ def check_dropout(dropout) -> Feedback:
     A = np.random.default_rng(7).uniform(0.5, 2.0, size=(200, 400))
     A_before = A.copy()
 
-    def call(training, p=p):
+    def call(training, p=p, copy=False):
         try:
             out = dropout(A, p, np.random.default_rng(0), training)
         except Exception as e:  # noqa: BLE001 - report any error to the reader
             return None, wrong(f"your function raised {type(e).__name__}: {e}", "error")
         if out is None:
             return None, wrong("your function returns None: return the new array.", "none")
+        if copy and isinstance(out, np.ndarray) and np.may_share_memory(out, A):
+            return None, wrong(
+                f"with training={training} and p = {p:g} you returned A itself (or a view of "
+                "it): return a new array, A.copy(), so that changing the result never changes "
+                "the caller's A.",
+                "not-a-copy",
+            )
+        if not np.array_equal(A, A_before):
+            return None, wrong(
+                "your function changed A in place; return a new array (A * mask / (1 - p)).",
+                "in-place",
+            )
         raw, out = out, to_float_array(out)
         if out is None:
             return None, wrong(
@@ -171,11 +204,6 @@ def check_dropout(dropout) -> Feedback:
     out, fb = call(True)
     if fb is not None:
         return fb
-    if not np.array_equal(A, A_before):
-        return wrong(
-            "your function changed A in place; return a new array (A * mask / (1 - p)).",
-            "in-place",
-        )
     dropped = out == 0
     frac = dropped.mean()
     if frac < 0.01:
@@ -205,6 +233,23 @@ def check_dropout(dropout) -> Feedback:
             f"{frac:.1%} of the entries are zero; with p = {p} about {p:.0%} should be.",
             "drop-rate",
         )
+    again, fb = call(True)
+    if fb is not None:
+        return fb
+    if not np.array_equal(again == 0, dropped):
+        return wrong(
+            "two calls with the same seeded rng dropped different entries: draw the mask from "
+            "the `rng` argument, rng.random(A.shape), not from np.random or a new generator.",
+            "ignores-rng",
+        )
+    r = np.random.default_rng(0).random(A.shape)
+    if not (np.array_equal(dropped, r < p) or np.array_equal(dropped, r >= 1 - p)):
+        return wrong(
+            f"{frac:.1%} of the entries are dropped, but not the ones rng.random(A.shape) "
+            "picks: draw one uniform number per entry with it, as the exercise says, and keep "
+            "the entry where it is >= p.",
+            "mask-draw",
+        )
     kept_ratio = out[~dropped] / A[~dropped]
     scaling_mistakes = [
         (
@@ -229,7 +274,7 @@ def check_dropout(dropout) -> Feedback:
             return wrong(message, tag)
     if not np.allclose(kept_ratio, 1 / (1 - p)):
         return wrong("the kept entries should equal A / (1 - p) exactly.", "kept-values")
-    ev, fb = call(False)
+    ev, fb = call(False, copy=True)
     if fb is not None:
         return fb
     if np.any(ev == 0):
@@ -246,7 +291,7 @@ def check_dropout(dropout) -> Feedback:
         )
     if not np.allclose(ev, A):
         return wrong("in evaluation mode return A unchanged.", "eval-values")
-    zero, fb = call(True, p=0.0)
+    zero, fb = call(True, p=0.0, copy=True)
     if fb is not None:
         return fb
     if not np.allclose(zero, A):

@@ -722,3 +722,86 @@ def test_notebook_has_six_exercises_with_checkers_and_a_find_the_bug():
             assert following[1]["cell_type"] == "code" and "check_" in following[0], labels[-1]
     assert len(labels) >= 6 and len(set(labels)) == len(labels)
     assert any("Find the bug" in text for text, _ in cells if "{exercise}" in text)
+
+
+# --------------------------------------------------------------------------- issue 21: the text
+class TestWhatTheTextStates:
+    """Each exercise's stated precision and constraints, as its checker enforces them."""
+
+    from nbcore.exercises import ch08 as m
+
+    def test_l2_three_decimals(self):
+        for w_new in (1.466, 1.467, 1.468, 1.4670):
+            assert self.m.check_l2_update((0.33, w_new)), w_new
+        assert self.m.check_l2_update((0.330, 1.467))
+        for w_new in (1.47, 1.46, 1.4655):
+            fb = self.m.check_l2_update((0.33, w_new))
+            assert_mistake(fb, "precision")
+            assert "1.467" in fb.message  # shows the value that differs and the right one
+        fb = self.m.check_l2_update((0.33, 1.4))
+        assert_mistake(fb, "w-new")
+        assert "1.4 " in fb.message
+        assert "0.5" in self.m.check_l2_update((0.5, 1.45)).message  # the reader's g is shown
+
+    def test_dropout_book_solution_passes(self):
+        def dropout(A, p, rng, training=True):
+            if not training or p == 0:
+                return A.copy()
+            keep = rng.random(A.shape) >= p  # True with probability 1 - p
+            return A * keep / (1 - p)
+
+        assert self.m.check_dropout(dropout)
+
+    def test_dropout_keep_below_one_minus_p_is_also_right(self):
+        def dropout(A, p, rng, training=True):
+            if not training:
+                return A.copy()
+            return A * (rng.random(A.shape) < 1 - p) / (1 - p)
+
+        assert self.m.check_dropout(dropout)
+
+    def test_dropout_must_return_a_copy(self):
+        """The text: a new array; in evaluation mode a copy of A."""
+
+        def eval_returns_a(A, p, rng, training=True):
+            return reference_dropout(A, p, rng) if training else A
+
+        def p_zero_returns_a(A, p, rng, training=True):
+            if p == 0:
+                return A
+            return reference_dropout(A, p, rng, training)
+
+        assert_mistake(self.m.check_dropout(eval_returns_a), "not-a-copy")
+        assert_mistake(self.m.check_dropout(p_zero_returns_a), "not-a-copy")
+
+    def test_dropout_must_use_the_rng_given(self):
+        """The text: draw one uniform number per entry with rng.random(A.shape)."""
+
+        def global_rng(A, p, rng, training=True):
+            if not training:
+                return A.copy()
+            return A * (np.random.random(A.shape) >= p) / (1 - p)
+
+        def other_draw(A, p, rng, training=True):
+            if not training:
+                return A.copy()
+            return A * (rng.random(A.T.shape).T >= p) / (1 - p)  # one number per entry, transposed
+
+        assert_mistake(self.m.check_dropout(global_rng), "ignores-rng")
+        assert_mistake(self.m.check_dropout(other_draw), "mask-draw")
+
+    def test_dropout_changing_a_in_eval_mode_is_refused(self):
+        def eval_in_place(A, p, rng, training=True):
+            if training:
+                return reference_dropout(A, p, rng)
+            A[0, 0] = 0.0
+            return A.copy()
+
+        assert_mistake(self.m.check_dropout(eval_in_place), "in-place")
+
+    def test_symmetry_book_answer_type(self):
+        assert self.m.check_symmetry(np.int64(1))  # len(np.unique(...)) is an int
+        assert_mistake(self.m.check_symmetry(3), "unknown")
+
+    def test_diagnosis_tuple_in_order(self):
+        assert self.m.check_diagnosis(("high bias", "good", "high variance", "both"))
