@@ -238,7 +238,6 @@ NOT_YET = {
     "activation_scrubber (ch3)",
     "backprop_stepper (ch5)",
     "race_scrubber (ch7)",
-    "playground_scrubber (ch8)",
 }
 
 
