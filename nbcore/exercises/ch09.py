@@ -15,7 +15,20 @@ import math
 
 import numpy as np
 
-from nbcore.exercises._base import Feedback, as_number, close, correct, wrong
+from nbcore.exercises._base import (
+    Feedback,
+    as_number,
+    call_reader,
+    close,
+    correct,
+    describe,
+    difference,
+    fmt,
+    guarded,
+    matches_to_decimals,
+    to_float_array,
+    wrong,
+)
 
 __all__ = [
     "BN_EXERCISE",
@@ -59,11 +72,15 @@ def _bn(var_fn, gamma=None, beta=None, root=True):
     return z.mean(), var, g * (z - z.mean()) / scale + b
 
 
+@guarded
 def check_batchnorm_by_hand(answer) -> Feedback:
     """Exercise ex-09-bn: ``answer = (mu, var, y)`` for z = (-1, 1, 6), gamma 0.5, beta -1.
 
     mu = 2, var = 26/3 = 8.6667 (biased), y = 0.5 (z - 2)/sqrt(8.66668) - 1
-    = (-1.5095, -1.1698, -0.3206).
+    = (-1.5095, -1.1698, -0.3206), all to four decimals (an answer within 0.01 with fewer gets
+    "precision"). Recognises the mean, the unbiased variance (in var or in y), the standard
+    deviation for the variance, y without gamma and beta, without the square root, or shifted
+    before it is scaled.
     """
     if answer is None:
         return wrong(_MISSING, "missing")
@@ -82,7 +99,8 @@ def check_batchnorm_by_hand(answer) -> Feedback:
     tol = {"rtol": 1e-3, "atol": 5e-4}
     if not close(mu, mu_ok, **tol):
         return wrong(
-            "the batch mean is the plain average of the three values: (-1 + 1 + 6)/3.",
+            f"your μ = {fmt(mu)}; the batch mean is the plain average of the three values: "
+            "(-1 + 1 + 6)/3.",
             "mean",
         )
     if close(var, np.var(BN_EXERCISE["z"], ddof=1), **tol):
@@ -98,11 +116,17 @@ def check_batchnorm_by_hand(answer) -> Feedback:
             "squared deviations).",
             "std-for-var",
         )
-    if not close(var, var_ok, **tol):
+    if abs(var - var_ok) > 0.01:
         return wrong(
-            "σ² is the mean of the squared deviations from μ: ((-3)² + (-1)² + 4²)/3.", "var"
+            f"your σ² = {fmt(var)}; σ² is the mean of the squared deviations from μ: "
+            "((-3)² + (-1)² + 4²)/3.",
+            "var",
         )
-    if close(y, y_ok, **tol):
+    four = all(
+        matches_to_decimals(a, b, 4)
+        for a, b in zip([mu, var, *y], [mu_ok, var_ok, *y_ok], strict=True)
+    )
+    if four:
         return correct(
             f"μ = 2, σ² = 26/3 = {var_ok:.4f}, ẑ = (z - μ)/√(σ² + ε) and "
             f"y = 0.5·ẑ - 1 = ({', '.join(f'{v:.4f}' for v in y_ok)})."
@@ -132,7 +156,23 @@ def check_batchnorm_by_hand(answer) -> Feedback:
     for value, tag, message in candidates:
         if close(y, value, **tol):
             return wrong(message, tag)
-    return wrong("μ and σ² are right; compute ẑ = (z - μ)/√(σ² + ε), then y = γ·ẑ + β.", "y")
+    if np.abs(y - y_ok).max() <= 0.01:
+        slip = (
+            f"σ² {difference(var, var_ok)}"
+            if not matches_to_decimals(var, var_ok, 4)
+            else f"μ {difference(mu, mu_ok)}"
+            if not matches_to_decimals(mu, mu_ok, 4)
+            else f"y {difference(y, y_ok)}"
+        )
+        return wrong(
+            f"near, but not to four decimals: {slip}. Keep more digits in σ² and √(σ² + ε).",
+            "precision",
+        )
+    return wrong(
+        f"μ and σ² are right; y {difference(y, y_ok)}. Compute ẑ = (z - μ)/√(σ² + ε), then "
+        "y = γ·ẑ + β.",
+        "y",
+    )
 
 
 # --- Exercise 2: a warm-up + cosine schedule ------------------------------------------------
@@ -153,10 +193,20 @@ def _schedule(shift=0, degrees=False, warm=True):
     return np.array(out)
 
 
+def _by_epoch(a, ok):
+    """:func:`difference` with the entry named as an epoch: "the rate of epoch 4 is ..."."""
+    return "the rate of " + difference(a, ok).replace("entry [", "epoch ", 1).replace(
+        "] is", " is", 1
+    )
+
+
+@guarded
 def check_schedule_values(answer) -> Feedback:
     """Exercise ex-09-schedule: the learning rates of epochs 0 to 6 (a list of 7 numbers).
 
-    Right: (0.1, 0.2, 0.3, 0.4, 0.3414, 0.2, 0.0586).
+    Right: (0.1, 0.2, 0.3, 0.4, 0.3414, 0.2, 0.0586), to four decimals (an answer within 0.01 with
+    fewer gets "precision"). Recognises the list started one epoch late, the cosine in degrees,
+    the warm-up left out, and a wrong cosine after a right warm-up.
     """
     if answer is None:
         return wrong(_MISSING, "missing")
@@ -165,7 +215,7 @@ def check_schedule_values(answer) -> Feedback:
         return wrong("give a list of 7 numbers, the learning rates of epochs 0 to 6.", "format")
     ok = _schedule()
     tol = {"rtol": 1e-3, "atol": 5e-4}
-    if close(a, ok, **tol):
+    if all(matches_to_decimals(x, y, 4) for x, y in zip(a, ok, strict=True)):
         return correct(
             "warm-up 0.1, 0.2, 0.3, then the cosine from the peak: 0.4, 0.3414, 0.2, "
             "0.0586 (the cosine starts at j = 0 in epoch 3)."
@@ -192,9 +242,16 @@ def check_schedule_values(answer) -> Feedback:
     for value, tag, message in candidates:
         if close(a, value, **tol):
             return wrong(message, tag)
+    if np.abs(a - ok).max() <= 0.01:
+        return wrong(
+            f"near, but not to four decimals: {_by_epoch(a, ok)}. Keep "
+            "four decimals of each cosine value.",
+            "precision",
+        )
     if close(a[:3], ok[:3], **tol):
         return wrong(
-            "the warm-up is right; from epoch 3 use 0.4·(1 + cos(π·j/4))/2 with j = e - 3.",
+            f"the warm-up is right; {_by_epoch(a, ok)}. From epoch 3 "
+            "use 0.4·(1 + cos(π·j/4))/2 with j = e - 3.",
             "cosine",
         )
     return wrong(
@@ -221,12 +278,15 @@ def _clip_cases():
     ]
 
 
+@guarded
 def check_clip_by_norm(fn) -> Feedback:
     """Exercise ex-09-clip: ``fn(grads, max_norm) -> (clipped, total_norm)``.
 
     ``grads`` is a list of arrays; ``clipped`` a list of new arrays of the same shapes, all
     multiplied by ``min(1, max_norm / (total_norm + 1e-6))``, where ``total_norm`` is the norm of
-    all the entries of all the arrays together.
+    all the entries of all the arrays together. Recognises the norm of one array or the sum of
+    the norms for the total, each array clipped by its own norm, a small gradient scaled up,
+    the gradients changed in place ("modified_input") or returned themselves ("not-new").
     """
     if fn is None:
         return wrong(_MISSING, "missing")
@@ -234,15 +294,33 @@ def check_clip_by_norm(fn) -> Feedback:
         return wrong("pass your function itself: `check_clip_by_norm(clip_by_norm)`.", "format")
     for grads, max_norm in _clip_cases():
         originals = [g.copy() for g in grads]
+        given = [g.copy() for g in grads]
+        result, fb = call_reader(fn, given, max_norm, name="your function")
+        if fb is not None:
+            if fb.mistake == "raised":
+                return wrong(
+                    f"{fb.message}. It should return (list of clipped arrays, total norm).",
+                    "raises",
+                )
+            if fb.mistake == "modified_input":
+                return wrong(
+                    "your function changed the caller's gradient arrays in place (e.g. "
+                    "g *= factor): return new arrays, g * factor, and leave the gradients as "
+                    "they were.",
+                    "modified_input",
+                )
+            return fb
         try:
-            result = fn([g.copy() for g in grads], max_norm)
-            clipped, total = result
-            clipped = [np.asarray(c, dtype=float) for c in clipped]
-        except Exception as exc:  # noqa: BLE001 - the reader's code may raise anything
+            raw, total = result
+            raw = list(raw)
+            clipped = [to_float_array(c) for c in raw]
+        except Exception:  # noqa: BLE001 - not a pair, or not a list of arrays
+            clipped = [None]
+        if any(c is None for c in clipped):
             return wrong(
-                f"your function raised {type(exc).__name__}: {exc}. It should return "
+                f"your function returned {describe(result)}; it should return "
                 "(list of clipped arrays, total norm).",
-                "raises",
+                "format",
             )
         ref, ref_total = _reference_clip(originals, max_norm)
         if len(clipped) != len(ref) or any(
@@ -271,6 +349,13 @@ def check_clip_by_norm(fn) -> Feedback:
                 f"for {len(originals)} arrays with max_norm {max_norm:g} the total "
                 f"norm should be {ref_total:.6g}.",
                 "total",
+            )
+        if any(isinstance(c, np.ndarray) and np.may_share_memory(c, g) for c in raw for g in given):
+            return wrong(
+                f"for {len(originals)} arrays with max_norm {max_norm:g} your list holds the "
+                "gradient arrays themselves: return new arrays (g * factor, also when the factor "
+                "is 1), so that changing a clipped array never changes a gradient.",
+                "not-new",
             )
         if all(close(c, r, rtol=1e-6, atol=1e-12) for c, r in zip(clipped, ref, strict=True)):
             continue
@@ -302,10 +387,13 @@ def check_clip_by_norm(fn) -> Feedback:
 
 
 # --- Exercise 4: the loss at initialisation --------------------------------------------------
+@guarded
 def check_init_loss(answer, k=26) -> Feedback:
     """Exercise ex-09-init-loss: the expected cross-entropy at initialisation for k = 26 classes.
 
-    Right: ln 26 = 3.2581.
+    Right: ln 26 = 3.2581, to two decimals (3.26; an answer within 0.1 with fewer gets
+    "precision"). Recognises log10, log2, the probability 1/k, the error rate (k - 1)/k, the
+    wrong sign and ln 10 (the digits' ten classes).
     """
     if answer is None:
         return wrong(_MISSING, "missing")
@@ -313,7 +401,7 @@ def check_init_loss(answer, k=26) -> Feedback:
     if a is None or not math.isfinite(a):
         return wrong("give one number.", "format")
     tol = {"rtol": 1e-3, "atol": 5e-4}
-    if close(a, math.log(k), **tol):
+    if matches_to_decimals(a, math.log(k), 2):
         return correct(
             f"every class gets about 1/{k}, so the loss is -ln(1/{k}) = ln {k} = {math.log(k):.4f}."
         )
@@ -341,9 +429,14 @@ def check_init_loss(answer, k=26) -> Feedback:
     for value, tag, message in candidates:
         if close(a, value, **tol):
             return wrong(message, tag)
+    if abs(a - math.log(k)) < 0.1:
+        return wrong(
+            f"near, but not to two decimals: the loss {difference(a, math.log(k))}.",
+            "precision",
+        )
     return wrong(
-        "the softmax of near-zero logits gives each class about 1/k; the "
-        "cross-entropy is -ln of the true class's probability.",
+        f"your loss {fmt(a)} is not it: the softmax of near-zero logits gives each class about "
+        "1/k; the cross-entropy is -ln of the true class's probability.",
         "unknown",
     )
 
@@ -387,6 +480,7 @@ _FINE = {
 }
 
 
+@guarded
 def check_find_the_bug(answer) -> Feedback:
     """Exercise ex-09-bug: ``answer`` = the set of line numbers with a bug (``{11, 12}``)."""
     if answer is None:
@@ -429,6 +523,7 @@ def check_find_the_bug(answer) -> Feedback:
 
 
 # --- Exercise 6: grid vs random budget -------------------------------------------------------
+@guarded
 def check_search_budget(answer) -> Feedback:
     """Exercise ex-09-budget: distinct learning rates tried by a 4 × 4 grid and by 16 random
     trials over (learning rate, dropout): ``answer = (grid, random)``, right (4, 16)."""

@@ -169,7 +169,7 @@ def clip_bad_shape(grads, max_norm):
         (clip_raises, "raises"),
         (clip_bad_shape, "shape"),
         (lambda grads, max_norm: (grads, 0.0), "total"),
-        (lambda grads, max_norm: 3, "raises"),
+        (lambda grads, max_norm: 3, "format"),  # the function returned, it did not raise
         (
             lambda grads, max_norm: ([g * 0 for g in grads], clip_right(grads, max_norm)[1]),
             "clipped",
@@ -292,3 +292,87 @@ def test_explorer_widgets():
         repr(schedule_scrubber())
         == f"FrameScrubber(description='schedule', frames={len(SCHEDULES)})"
     )
+
+
+# --------------------------------------------------------------------------- issue 21: the text
+class TestWhatTheTextStates:
+    """Each exercise's stated precision and constraints, as its checker enforces them."""
+
+    def test_bn_four_decimals(self):
+        assert check_batchnorm_by_hand((2, 8.6667, [-1.5095, -1.1698, -0.3206]))
+        assert check_batchnorm_by_hand((2.0, 8.66668, [-1.5094, -1.1699, -0.3207]))  # one unit
+        for answer, slip in [
+            ((2, 8.67, [-1.5095, -1.1698, -0.3206]), "σ² is 8.67"),
+            ((2, 8.6667, [-1.51, -1.17, -0.32]), "is -0.32"),
+        ]:
+            fb = check_batchnorm_by_hand(answer)
+            assert_mistake(fb, "precision")
+            assert slip in fb.message
+        fb = check_batchnorm_by_hand((2, 8.7, BN_Y))
+        assert_mistake(fb, "var")
+        assert "8.7" in fb.message  # the reader's value
+        assert "3" in check_batchnorm_by_hand((3.0, 26 / 3, BN_Y)).message
+        assert "-1.2" in check_batchnorm_by_hand((2, 26 / 3, [-1.5, -1.2, -0.3])).message
+
+    def test_schedule_four_decimals(self):
+        assert check_schedule_values([0.1, 0.2, 0.3, 0.4, 0.3415, 0.2, 0.0585])  # one unit
+        fb = check_schedule_values([0.1, 0.2, 0.3, 0.4, 0.34, 0.2, 0.06])
+        assert_mistake(fb, "precision")
+        assert "epoch 4 is 0.34" in fb.message
+        fb = check_schedule_values([0.1, 0.2, 0.3, 0.4, 0.3, 0.2, 0.1])
+        assert_mistake(fb, "cosine")
+        assert "epoch 4 is 0.3" in fb.message
+
+    def test_init_loss_two_decimals(self):
+        for value in (3.26, 3.258, 3.25, 3.27, np.float32(np.log(26))):
+            assert check_init_loss(value), value
+        for value in (3.3, 3.2, 3.24):
+            fb = check_init_loss(value)
+            assert_mistake(fb, "precision")
+            assert str(value) in fb.message
+        assert "2" in check_init_loss(2.0).message
+
+    def test_init_loss_measured_as_in_the_solution(self):
+        net = nc.MLP([64, 32, 26], "relu", rng=0)
+        net[-1].W.data *= 1e-3
+        X = np.random.default_rng(1).normal(size=(100, 64))
+        labels = np.random.default_rng(0).integers(0, 26, size=100)
+        assert check_init_loss(nc.CrossEntropyLoss()(net(X), labels))
+
+    def test_clip_book_solution_passes(self):
+        def clip_by_norm(grads, max_norm):
+            total = np.sqrt(sum(np.sum(g**2) for g in grads))
+            factor = min(1.0, max_norm / (total + 1e-6))
+            return [g * factor for g in grads], total
+
+        assert check_clip_by_norm(clip_by_norm)
+
+    def test_clip_must_return_new_arrays(self):
+        """The text: clipped is a list of new arrays (the caller's gradients unchanged)."""
+
+        def in_place(grads, max_norm):
+            total = np.sqrt(sum(np.sum(g**2) for g in grads))
+            for g in grads:
+                g *= min(1.0, max_norm / (total + 1e-6))
+            return grads, total
+
+        def same_when_short(grads, max_norm):
+            total = np.sqrt(sum(np.sum(g**2) for g in grads))
+            if total <= max_norm:
+                return grads, total
+            return [g * (max_norm / (total + 1e-6)) for g in grads], total
+
+        assert_mistake(check_clip_by_norm(in_place), "modified_input")
+        assert_mistake(check_clip_by_norm(same_when_short), "not-new")
+
+    def test_clip_format_and_raise(self):
+        assert_mistake(check_clip_by_norm(lambda grads, max_norm: (["a"], 1.0)), "format")
+        assert_mistake(check_clip_by_norm(lambda grads, max_norm: None), "missing")
+        fb = check_clip_by_norm(clip_raises)
+        assert_mistake(fb, "raises")
+        assert "boom" in fb.message
+
+    def test_budget_and_bug_accept_what_the_text_allows(self):
+        assert check_search_budget(np.array([4, 16]))
+        assert check_find_the_bug({np.int64(11), np.int64(12)})
+        assert check_find_the_bug((11, 12))
