@@ -204,7 +204,7 @@ class NetworkView:
                             xi + r + t * (xj - xi - 2 * r),
                             yi + t * (yj - yi),
                             text,
-                            fontsize=7,
+                            fontsize=9,
                             ha="center",
                             va="center",
                             zorder=2,
@@ -217,13 +217,13 @@ class NetworkView:
                 c = Circle((xj, yj), r, ec="black", lw=1, fc="#dddddd", zorder=3)
                 ax.add_patch(c)
                 circ_l.append(c)
-                val_l.append(ax.text(xj, yj, "", ha="center", va="center", fontsize=8, zorder=4))
+                val_l.append(ax.text(xj, yj, "", ha="center", va="center", fontsize=9, zorder=4))
                 if l == 0:
                     ax.text(xj - r - 0.1, yj, f"$x_{j + 1}$", ha="right", va="center", fontsize=10)
                     continue
                 b = self._pairs[l - 1][0].b.data[j]
-                ax.text(xj, yj + r + 0.08, f"b={b:g}", ha="center", va="bottom", fontsize=7)
-                z_l.append(ax.text(xj, yj - r - 0.08, "", ha="center", va="top", fontsize=7))
+                ax.text(xj, yj + r + 0.08, f"b={b:g}", ha="center", va="bottom", fontsize=9)
+                z_l.append(ax.text(xj, yj - r - 0.08, "", ha="center", va="top", fontsize=9))
             self.circles.append(circ_l)
             self.values.append(val_l)
             self.zlabels.append(z_l)
