@@ -21,8 +21,10 @@ from nbcore.exercises._base import (
     difference,
     float_array,
     guarded,
+    matches_to_decimals,
     wrong,
 )
+from nbcore.exercises.ch04 import _uses_nbcore
 
 __all__ = [
     "HAND_CLASS",
@@ -59,6 +61,7 @@ def _quiet(fn, *args):
         return None, wrong("define the function first.", "missing")
     if not callable(fn):
         return None, wrong(f"expected a function, got {type(fn).__name__}.", "type")
+    before = [a.copy() for a in args]
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
@@ -71,12 +74,36 @@ def _quiet(fn, *args):
                 "Z.max(axis=1, keepdims=True) has shape (m, 1) and broadcasts across each row."
             )
         return None, wrong(f"your function raised {type(e).__name__}: {e}.{hint}", "raised")
+    for i, (a, b) in enumerate(zip(args, before, strict=True)):
+        if a.shape != b.shape or not np.array_equal(a, b, equal_nan=True):
+            return None, wrong(
+                f"your function changed its argument number {i + 1} in place (for example "
+                "Z -= Z.max(...)): compute new arrays, Z - Z.max(...), and leave the caller's "
+                "logits as they were.",
+                "modified_input",
+            )
     if out is None:
         return None, wrong("your function returned None: replace `return None`.", "missing")
     try:
         return float_array(out), None
     except (TypeError, ValueError):
         return None, wrong(f"your function returned {describe(out)}, expected numbers.", "type")
+
+
+def _to_four_decimals(given, right, near=0.01):
+    """None when every entry of ``given`` is ``right`` to four decimals (or more digits);
+    a "precision" Feedback when it is only near; False otherwise."""
+    g, r = np.atleast_1d(given), np.atleast_1d(right)
+    if all(matches_to_decimals(a, b, 4) for a, b in zip(g, r, strict=True)):
+        return None
+    if float(np.max(np.abs(g - r))) < near:
+        where = "yours " if np.ndim(given) == 0 else "in yours, "
+        return wrong(
+            f"near, but four decimals are asked: {where}{difference(given, right)}. Keep "
+            "more digits in the intermediate values.",
+            "precision",
+        )
+    return False
 
 
 def _same(a, b, rtol=1e-6, atol=1e-9):
@@ -88,7 +115,12 @@ def _same(a, b, rtol=1e-6, atol=1e-9):
 # ----------------------------------------------------------------------------- by hand
 @guarded
 def check_softmax_by_hand(p, loss) -> Feedback:
-    """softmax([2, 0, -1]) and the cross-entropy loss for the true class 2 (label 1)."""
+    """softmax([2, 0, -1]) and the cross-entropy loss for the true class 2 (label 1).
+
+    Correct: p = [0.8438, 0.1142, 0.0420] and loss = 2.1698, both to four decimals (or more
+    digits). Named mistakes: precision, not_normalised, normalised_logits, sigmoid, base10,
+    p_unknown, log10, sign, wrong_class, one_minus_p, loss_unknown, shape, type.
+    """
     z, c = HAND_Z, HAND_CLASS
     expected_p = nc.softmax(z)
     expected_loss = -np.log(expected_p[c])
@@ -137,8 +169,11 @@ def check_softmax_by_hand(p, loss) -> Feedback:
         value = float(float_array(loss).reshape(()))
     except (TypeError, ValueError):
         return wrong(f"expected `loss` as one number, got {describe(loss)}.", "type")
-    if close(value, expected_loss, rtol=2e-3, atol=2e-4):
+    near = _to_four_decimals(value, expected_loss)
+    if near is None:
         return correct(f"p = {np.round(expected_p, 4).tolist()}, loss = {expected_loss:.4f}.")
+    if isinstance(near, Feedback):
+        return near
     for cand, tag, msg in [
         (
             expected_loss / np.log(10),
@@ -253,7 +288,18 @@ def _softmax_candidates(Z):
 # ----------------------------------------------------------------------------- check
 @guarded
 def check_stable_softmax(softmax) -> Feedback:
-    """The reader's ``softmax(Z)`` for a batch Z of shape (m, k), rows = samples."""
+    """The reader's ``softmax(Z)`` (NumPy only) for a batch Z of shape (m, k), rows = samples.
+
+    Used by ex-06-stable-softmax and ex-06-find-bug, on a (3, 3) and a (2, 4) batch with
+    logits up to ±1000. Named mistakes: no_max_shift, global_max, wrong_axis, keepdims_sum,
+    keepdims, shape, uses_nbcore, modified_input, raised, missing, type.
+    """
+    if callable(softmax) and _uses_nbcore(softmax):
+        return wrong(
+            "your softmax calls nbcore; the exercise asks for NumPy only: exponentiate the "
+            "shifted logits with np.exp and divide by each row's sum.",
+            "uses_nbcore",
+        )
     batches = [
         np.array([[1000.0, 1001.0, 1002.0], [1.0, 2.0, 3.0], [-1000.0, -1000.0, -999.0]]),
         np.array([[0.5, -1.0, 2.0, 0.0], [800.0, -800.0, 0.0, 10.0]]),
@@ -280,25 +326,29 @@ def check_stable_softmax(softmax) -> Feedback:
                 "softmax keeps the shape (one row of probabilities per sample).",
                 "shape",
             )
-        return wrong(
-            f"for Z = {Z.tolist()} your function returns {np.round(out, 4).tolist()}, "
-            f"expected {np.round(expected, 4).tolist()}."
-        )
+        return wrong(f"for Z = {Z.tolist()} your softmax {difference(out, expected)}.")
     return correct("each row sums to 1, and logits of ±1000 give no overflow.")
 
 
 # ----------------------------------------------------------------------------- gradient
 @guarded
 def check_softmax_ce_grad(grad) -> Feedback:
-    """dL/dz of softmax + cross-entropy for z = [2, 0, -1] and true class 2 (label 1)."""
+    """dL/dz of softmax + cross-entropy for z = [2, 0, -1] and true class 2 (label 1).
+
+    Correct: p - y = [0.8438, -0.8858, 0.0420] to four decimals (or more digits). Named
+    mistakes: precision, sign, label_not_one_hot, forgot_y, dL_dp, wrong_class, shape, type.
+    """
     z, c = HAND_Z, HAND_CLASS
     p = nc.softmax(z)
     y = nc.one_hot([c], 3)[0]
     g = _array(grad, "grad", (3,))
     if isinstance(g, Feedback):
         return g
-    if close(g, p - y, rtol=2e-3, atol=2e-4):
+    near = _to_four_decimals(g, p - y)
+    if near is None:
         return correct(f"dL/dz = p - y = {np.round(p - y, 4).tolist()}; it sums to 0.")
+    if isinstance(near, Feedback):
+        return near
     for cand, tag, msg in [
         (
             y - p,
@@ -334,13 +384,20 @@ def check_softmax_ce_grad(grad) -> Feedback:
 # ----------------------------------------------------------------------------- temperature
 @guarded
 def check_temperature(p) -> Feedback:
-    """softmax(z / T) for z = [2, 0, -1] and T = 0.5."""
+    """softmax(z / T) for z = [2, 0, -1] and T = 0.5.
+
+    Correct: [0.9796, 0.0179, 0.0024] to four decimals (or more digits). Named mistakes:
+    precision, multiplied, ignored_T, divided_p, shape, type.
+    """
     z, T = HAND_Z, TEMPERATURE
     expected = nc.softmax(z / T)
     p = _array(p, "p_T", (3,))
     if isinstance(p, Feedback):
         return p
-    if close(p, expected, rtol=2e-3, atol=2e-4):
+    near = _to_four_decimals(p, expected)
+    if isinstance(near, Feedback):
+        return near
+    if near is None:
         return correct(
             f"softmax(z / 0.5) = {np.round(expected, 4).tolist()}: a low temperature sharpens "
             "the distribution towards the largest logit."
@@ -366,7 +423,11 @@ def check_temperature(p) -> Feedback:
 # ----------------------------------------------------------------------------- logsumexp
 @guarded
 def check_logsumexp(logsumexp) -> Feedback:
-    """The reader's ``logsumexp(z)`` for a 1-D array z, finite for logits of ±1000."""
+    """The reader's ``logsumexp(z)`` for a 1-D array z, finite for logits of ±1000.
+
+    Named mistakes: overflow, underflow, forgot_m, log10, max_only, not_reduced,
+    modified_input, raised, missing, type.
+    """
     cases = [
         np.array([1.0, 2.0, 3.0]),
         np.array([1000.0, 1000.0]),
@@ -378,7 +439,11 @@ def check_logsumexp(logsumexp) -> Feedback:
         if fb is not None:
             return fb
         if out.size != 1:
-            return wrong(f"expected one number for z = {z.tolist()}, got shape {out.shape}.")
+            return wrong(
+                f"expected one number for z = {z.tolist()}, got shape {out.shape}: sum over "
+                "the entries.",
+                "not_reduced",
+            )
         value = float(out.reshape(()))
         expected = float(nc.logsumexp(z))
         if close(value, expected, rtol=1e-9, atol=1e-9):

@@ -62,7 +62,17 @@ def _stable(Z):
 class TestCheckStableSoftmax:
     def test_reference_solutions_pass(self):
         assert ch06.check_stable_softmax(_stable)
-        assert ch06.check_stable_softmax(lambda Z: nc.softmax(Z, axis=1))
+
+        def from_logsumexp(Z):  # another NumPy-only answer
+            m = Z.max(axis=1, keepdims=True)
+            return np.exp(Z - m - np.log(np.exp(Z - m).sum(axis=1, keepdims=True)))
+
+        assert ch06.check_stable_softmax(from_logsumexp)
+
+    def test_softmax_from_nbcore_is_refused(self):
+        # the exercise asks for NumPy only
+        fb = ch06.check_stable_softmax(lambda Z: nc.softmax(Z, axis=1))
+        assert not fb and fb.mistake == "uses_nbcore"
 
     def test_forgetting_the_max_shift(self):
         fb = ch06.check_stable_softmax(lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True))
@@ -319,3 +329,89 @@ def test_softmax_by_hand_asks_for_four_decimals():
     assert check_softmax_by_hand([0.8438, 0.1142, 0.0420], loss)
     fb = check_softmax_by_hand([0.84, 0.11, 0.04], loss)
     assert not fb and fb.mistake == "precision"
+
+
+# --------------------------------------------------------------------------- what the text states
+class TestChapter6StatesWhatIsChecked:
+    """Issue 21: every checker enforces what its exercise states, and accepts what it allows."""
+
+    P = [0.8438, 0.1142, 0.0420]
+
+    @pytest.mark.parametrize("loss", [2.1698, 2.1697, 2.169846, -np.log(0.1142)])
+    def test_hand_loss_to_four_decimals_passes(self, loss):
+        assert ch06.check_softmax_by_hand(self.P, loss)
+
+    @pytest.mark.parametrize("loss", [2.17, 2.16, 2.172])
+    def test_hand_loss_with_too_few_decimals_is_refused(self, loss):
+        fb = ch06.check_softmax_by_hand(self.P, loss)
+        assert not fb and fb.mistake == "precision" and "expected" in fb.message
+
+    def test_hand_solution_passes(self):
+        e = np.exp([2.0, 0.0, -1.0])
+        p = e / e.sum()
+        assert ch06.check_softmax_by_hand(p, -np.log(p[1]))
+        assert ch06.check_softmax_by_hand((0.8438, 0.1142, 0.042), 2.1698)
+
+    @pytest.mark.parametrize(
+        "grad",
+        [[0.8438, -0.8858, 0.0420], [0.8437, -0.8857, 0.042], (0.843795, -0.885805, 0.04201)],
+    )
+    def test_grad_to_four_decimals_passes(self, grad):
+        assert ch06.check_softmax_ce_grad(grad)
+
+    @pytest.mark.parametrize("grad", [[0.84, -0.89, 0.04], [0.844, -0.886, 0.042]])
+    def test_grad_with_too_few_decimals_is_refused(self, grad):
+        fb = ch06.check_softmax_ce_grad(grad)
+        assert not fb and fb.mistake == "precision"
+
+    @pytest.mark.parametrize("p_T", [[0.9796, 0.0179, 0.0024], [0.9797, 0.018, 0.0024]])
+    def test_temperature_to_four_decimals_passes(self, p_T):
+        assert ch06.check_temperature(p_T)
+
+    @pytest.mark.parametrize("p_T", [[0.98, 0.018, 0.002], [0.979, 0.018, 0.0024]])
+    def test_temperature_with_too_few_decimals_is_refused(self, p_T):
+        fb = ch06.check_temperature(p_T)
+        assert not fb and fb.mistake == "precision"
+
+    def test_softmax_that_changes_its_logits_is_refused(self):
+        def in_place(Z):
+            Z -= Z.max(axis=1, keepdims=True)
+            E = np.exp(Z)
+            return E / E.sum(axis=1, keepdims=True)
+
+        fb = ch06.check_stable_softmax(in_place)
+        assert not fb and fb.mistake == "modified_input"
+
+    def test_softmax_solutions_and_the_given_bug(self):
+        def softmax_fixed(Z):  # ex-06-find-bug's solution
+            E = np.exp(Z - Z.max(axis=1, keepdims=True))
+            return E / E.sum(axis=1, keepdims=True)
+
+        def buggy_softmax(Z):  # given in ex-06-find-bug
+            E = np.exp(Z - Z.max(axis=1, keepdims=True))
+            return E / E.sum(axis=1)
+
+        assert ch06.check_stable_softmax(softmax_fixed)
+        fb = ch06.check_stable_softmax(buggy_softmax)
+        assert not fb and fb.mistake == "keepdims_sum"
+
+    def test_softmax_unknown_mistake_shows_the_entry(self):
+        fb = ch06.check_stable_softmax(lambda Z: np.full(Z.shape, 1 / Z.shape[1]))
+        assert not fb and "entry [" in fb.message and "expected" in fb.message
+
+    def test_logsumexp_solution_passes_and_slips_are_named(self):
+        def logsumexp(z):  # the solution shown in the chapter
+            z_max = np.max(z)
+            return z_max + np.log(np.sum(np.exp(z - z_max)))
+
+        assert ch06.check_logsumexp(logsumexp)
+        fb = ch06.check_logsumexp(lambda z: np.log(np.exp(z - z.max())) + z.max())
+        assert not fb and fb.mistake == "not_reduced"
+
+        def in_place(z):
+            m = z.max()
+            z -= m
+            return m + np.log(np.sum(np.exp(z)))
+
+        fb = ch06.check_logsumexp(in_place)
+        assert not fb and fb.mistake == "modified_input"
