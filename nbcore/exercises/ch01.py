@@ -190,8 +190,8 @@ def _used_objects(fn, node=None):
 
 
 def _uses_library(fn, names, modules=("numpy", "math", "nbcore", "scipy", "torch")):
-    """The first of ``names`` (e.g. ``{"tanh", "exp"}``) that ``fn`` takes from a library."""
-    for obj in _used_objects(fn):
+    """The first of ``names`` (e.g. ``{"tanh", "exp"}``) that ``fn`` is or takes from a library."""
+    for obj in [fn, *_used_objects(fn)]:
         name = getattr(obj, "__name__", None)
         module = getattr(obj, "__module__", None) or ""
         if name in names and module.split(".")[0] in modules:
