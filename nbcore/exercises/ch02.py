@@ -16,6 +16,7 @@ from nbcore.exercises._base import (
     close,
     correct,
     describe,
+    difference,
     find_remaining_bug,
     float_array,
     fmt,
@@ -24,6 +25,7 @@ from nbcore.exercises._base import (
     to_float_array,
     wrong,
 )
+from nbcore.exercises.ch01 import _uses_library
 
 __all__ = [
     "check_hidden_unit",
@@ -59,10 +61,13 @@ def check_hidden_unit(answer) -> Feedback:
     """Exercise ex-02-hidden-unit: ``answer = (z, a)`` for hidden unit 2 at x = (2, -1).
 
     Expected: :math:`z^{[1]}_2 = -1 \\cdot 2 + 0.5 \\cdot (-1) + 0.25 = -2.25` and
-    :math:`a^{[1]}_2 = \\sigma(-2.25) \\approx 0.0953`.
+    :math:`a^{[1]}_2 = \\sigma(-2.25) \\approx 0.0953`, both to four decimals (one unit in
+    the last place either way; z is exact): 0.095 or 0.1 for a get "precision".
     """
     if answer is None:
         return wrong(_MISSING, "missing")
+    if isinstance(answer, (tuple, list)) and any(v is None for v in answer):
+        return wrong("replace each None in `answer = (z, a)` with your number.", "missing")
     z_ok = float(_W_UNIT2 @ _X_EX1 + _B_UNIT2)
     a_ok = float(sigmoid(z_ok))
     pair = _pair(answer)
@@ -78,7 +83,7 @@ def check_hidden_unit(answer) -> Feedback:
     z, a = pair
     if close(z, a_ok, atol=5e-4) and close(a, z_ok, atol=5e-4):
         return wrong("you swapped the two numbers: the order is (z, a).", "swapped")
-    if not close(z, z_ok, atol=5e-4):
+    if not matches_to_decimals(z, z_ok, 4):
         candidates = {
             "unit1": (
                 float(np.array([0.5, -1.0]) @ _X_EX1 + 0.25),
@@ -105,6 +110,12 @@ def check_hidden_unit(answer) -> Feedback:
         for tag, (value, message) in candidates.items():
             if close(z, value, atol=5e-4):
                 return wrong(message, tag)
+        if abs(z - z_ok) < 0.01:
+            return wrong(
+                f"z = {fmt(z)} is near, but z is exact here (four decimals are asked): add "
+                "the products and the bias without rounding.",
+                "precision",
+            )
         return wrong(
             f"z = {z:g} is not right: z = w3 x1 + w4 x2 + b2 with w3 = -1, w4 = 0.5, b2 = 0.25.",
             "z_wrong",
@@ -115,13 +126,17 @@ def check_hidden_unit(answer) -> Feedback:
         return wrong("a sign slipped: σ(z) = 1 / (1 + e^(-z)); you computed σ(-z).", "sign")
     if matches_to_decimals(a, a_ok, 4):
         return correct(f"z = {z_ok:g} and a = σ({z_ok:g}) = {a_ok:.4f}.")
-    if abs(a - a_ok) < 0.01:
+    if abs(a - a_ok) < 0.01 or any(abs(a - round(a_ok, d)) < 1e-9 for d in (1, 2, 3)):
         return wrong(
             f"z is right and a = {fmt(a)} is near, but four decimals are asked: yours differs "
             f"from σ({z_ok:g}) by {abs(a - a_ok):.1e}. Keep more digits of e^2.25.",
             "precision",
         )
-    return wrong(f"z is right; now recompute a = σ(z) = 1 / (1 + e^(-z)) for z = {z_ok:g}.", "a")
+    return wrong(
+        f"z is right, but a = {fmt(a)} is not σ({z_ok:g}); recompute a = σ(z) = "
+        f"1 / (1 + e^(-z)) for z = {z_ok:g}.",
+        "a",
+    )
 
 
 # --- Exercise 2: forward(X, params) in batch form ---------------------------------------------
@@ -163,7 +178,10 @@ def check_forward(forward) -> Feedback:
 
     ``params`` is a list of ``(W, b)`` with W of shape (n_out, n_in); X has one sample per row.
     The reader's function is run on three networks (one with square weight matrices, where
-    forgetting the transpose does not raise an error).
+    forgetting the transpose does not raise an error) and must return an array (or nested
+    list) of shape (m, n_out). The exercise asks for NumPy and ``nc.sigmoid`` only: a function
+    whose code uses ``nc.Dense``, ``nc.MLP`` or ``nc.Sequential`` gets "used_dense" (the code
+    is read with ``inspect``; a function whose source cannot be read is judged on its values).
     """
     if forward is None:
         return wrong(_MISSING, "missing")
@@ -185,7 +203,9 @@ def check_forward(forward) -> Feedback:
         except Exception as e:  # noqa: BLE001 - report any error to the reader
             return wrong(f"on {name} your function raised {type(e).__name__}: {e}", "error")
         if isinstance(got, (list, tuple)):
-            return wrong("return only the output A^[L] (an array), not a list.", "list")
+            stacked = to_float_array(got)
+            if stacked is None or stacked.shape != expected.shape:
+                return wrong("return only the output A^[L] (an array), not a list.", "list")
         if got is None:
             return wrong("your function returns None: end it with `return A`.", "none")
         raw, got = got, to_float_array(got)
@@ -232,7 +252,18 @@ def check_forward(forward) -> Feedback:
                 continue
             if candidate.shape == got.shape and np.allclose(got, candidate):
                 return wrong(message + f" (found on {name})", tag)
-        return wrong(f"the values are wrong on {name}; compare with Z = A @ W.T + b, A = σ(Z).")
+        return wrong(
+            f"the values are wrong on {name}: {difference(got, expected)}. Compare with "
+            "Z = A @ W.T + b, A = σ(Z).",
+            "values",
+        )
+    library = _uses_library(forward, {"Dense", "MLP", "Sequential"}, modules=("nbcore",))
+    if library is not None:
+        return wrong(
+            f"the values are right, but your function uses nc.{library}; the exercise asks for "
+            "NumPy and nc.sigmoid only: Z = A @ W.T + b, then A = nc.sigmoid(Z).",
+            "used_dense",
+        )
     return correct("your forward pass matches on the 2-3-1, 2-2-2 and 3-4-2-1 networks.")
 
 
@@ -245,10 +276,19 @@ def check_z1_shape(answer) -> Feedback:
     """Exercise ex-02-z1-shape: the shape of Z^[1] for a 4-3-2 network and a batch of 5."""
     if answer is None:
         return wrong(_MISSING, "missing")
-    try:
-        shape = tuple(int(v) for v in answer)
-    except (TypeError, ValueError):
-        return wrong("give the shape as a tuple of two integers, e.g. `answer = (2, 7)`.", "format")
+    entries = None
+    if not isinstance(answer, (str, bytes, dict, set, frozenset)):
+        try:
+            entries = [as_number(v) for v in answer]
+        except Exception:
+            entries = None
+    if not entries or any(v is None or v != round(v) or v < 0 for v in entries):
+        return wrong(
+            "give the shape as a tuple of whole numbers, e.g. `answer = (2, 7)`; got "
+            f"{describe(answer)}.",
+            "format",
+        )
+    shape = tuple(int(v) for v in entries)
     known = {
         (5, 3): None,
         (3, 5): (
@@ -327,7 +367,11 @@ def check_layers_and_params(answer) -> Feedback:
         )
     if P == P_ok:
         return correct(f"L = 3 and P = 128·785 + 64·129 + 10·65 = {P_ok}.")
-    return wrong("L = 3 is right; recount P = Σ n^[l] (n^[l-1] + 1) over l = 1..3.", "P")
+    return wrong(
+        f"L = 3 is right, but P = {fmt(P)} is not; recount P = Σ n^[l] (n^[l-1] + 1) over "
+        "l = 1..3.",
+        "P",
+    )
 
 
 # --- Exercise 5: design a 2-2-1 network for XNOR ------------------------------------------------
@@ -345,8 +389,9 @@ def _step_net(W1, b1, W2, b2):
 def check_xnor_network(W1, b1=None, W2=None, b2=None) -> Feedback:
     """Exercise ex-02-xnor: a 2-2-1 network of step units that computes XNOR.
 
-    Shapes as in ``nbcore.Dense``: W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,). XNOR is 1 when
-    the two inputs are equal: (0,0) -> 1, (0,1) -> 0, (1,0) -> 0, (1,1) -> 1.
+    Shapes as in ``nbcore.Dense``: W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,) (a number for b2
+    is accepted: it broadcasts the same way). XNOR is 1 when the two inputs are equal:
+    (0,0) -> 1, (0,1) -> 0, (1,0) -> 0, (1,1) -> 1. Every entry must be finite.
     """
     if W1 is None or b1 is None or W2 is None or b2 is None:
         return wrong("set W1, b1, W2 and b2 (replace every None), then run again.", "missing")
@@ -354,6 +399,8 @@ def check_xnor_network(W1, b1=None, W2=None, b2=None) -> Feedback:
         W1, b1, W2, b2 = (float_array(v) for v in (W1, b1, W2, b2))
     except (TypeError, ValueError):
         return wrong("W1, b1, W2, b2 must be numbers or arrays of numbers.", "format")
+    if not all(np.all(np.isfinite(v)) for v in (W1, b1, W2, b2)):
+        return wrong("W1, b1, W2 and b2 must be finite numbers (no NaN or inf).", "not_finite")
     if W2.shape == (2, 1) or W2.shape == (2,):
         return wrong(
             f"W2 has shape {W2.shape}; a layer with 1 unit and 2 inputs has W of shape "

@@ -381,3 +381,130 @@ class TestCheckFixForward:
     def test_garbage(self, fn):
         fb = self.m.check_fix_forward(fn)
         assert not fb and fb.message
+
+
+# --------------------------------------------------------- issue 21: check what the exercise states
+def test_hidden_unit_solution_text_passes():
+    """The solution writes z = -2.25 and a = 1 / (1 + 9.4877) = 0.0953."""
+    assert check_hidden_unit((-2.25, 0.0953))
+    assert check_hidden_unit((-2.25, 1 / (1 + 9.4877)))
+    assert check_hidden_unit(np.array([-2.25, 0.0953]))
+
+
+@pytest.mark.parametrize("z", [-2.252, -2.248, -2.245])
+def test_hidden_unit_z_to_four_decimals(z):
+    fb = check_hidden_unit((z, 0.0953))
+    assert not fb and fb.mistake == "precision", fb
+    assert str(z) in fb.message
+
+
+@pytest.mark.parametrize("a", [0.1, 0.09, 0.095])
+def test_hidden_unit_fewer_decimals_named(a):
+    fb = check_hidden_unit((-2.25, a))
+    assert not fb and fb.mistake == "precision" and str(a) in fb.message, fb
+
+
+def test_hidden_unit_none_inside_the_pair_is_missing():
+    fb = check_hidden_unit((None, None))
+    assert not fb and fb.mistake == "missing"
+    fb = check_hidden_unit((-2.25, None))
+    assert not fb and fb.mistake == "missing"
+
+
+def test_hidden_unit_wrong_a_is_shown():
+    fb = check_hidden_unit((-2.25, 0.5))
+    assert not fb and fb.mistake == "a" and "0.5" in fb.message
+
+
+def _forward_solution(X, params):  # the solution cell of ex-02-forward
+    A = X
+    for W, b in params:
+        Z = A @ W.T + b  # (m, n_in) @ (n_in, n_out) + (n_out,) -> (m, n_out)
+        A = nc.sigmoid(Z)
+    return A
+
+
+def _forward_dense(X, params):
+    A = X
+    for W, b in params:
+        layer = nc.Dense(W.shape[1], W.shape[0])
+        layer.W.data[...], layer.b.data[...] = W, b
+        A = nc.sigmoid(layer(A))
+    return A
+
+
+def _forward_sequential(X, params):
+    layers = []
+    for W, b in params:
+        layer = nc.Dense(W.shape[1], W.shape[0])
+        layer.W.data[...], layer.b.data[...] = W, b
+        layers += [layer, nc.Sigmoid()]
+    return nc.Sequential(*layers)(X)
+
+
+def _forward_nested_list(X, params):
+    return _forward_ok(X, params).tolist()
+
+
+def test_forward_solution_and_harmless_variants_pass():
+    assert check_forward(_forward_solution)
+    assert check_forward(_forward_nested_list)  # the right numbers, as nested lists
+
+
+@pytest.mark.parametrize("fn", [_forward_dense, _forward_sequential])
+def test_forward_with_dense_is_refused(fn):
+    """'Use NumPy and nc.sigmoid only, no nc.Dense': right values from nc.Dense are refused."""
+    fb = check_forward(fn)
+    assert not fb and fb.mistake == "used_dense", fb
+    assert "values are right" in fb.message
+
+
+def test_forward_wrong_values_show_the_entry():
+    def off(X, params):
+        return _forward_ok(X, params) + 0.01
+
+    fb = check_forward(off)
+    assert not fb and fb.mistake == "values"
+    assert "expected" in fb.message and "difference" in fb.message
+
+
+def test_z1_shape_solution_passes():
+    assert check_z1_shape((5, 3))
+    assert check_z1_shape(np.array([5, 3]))
+    assert check_z1_shape((5.0, 3.0))  # whole numbers written as floats: harmless
+
+
+@pytest.mark.parametrize("answer", ["53", "(5, 3)", {5: 0, 3: 0}, (5.7, 3.2), (True, 3), ()])
+def test_z1_shape_garbage_is_not_read_as_a_shape(answer):
+    """A string, a dict, fractions or booleans are not a shape (int("5") made "53" pass)."""
+    fb = check_z1_shape(answer)
+    assert not fb and fb.mistake == "format", fb
+
+
+def test_layers_and_params_solution_text_passes():
+    assert check_layers_and_params((3, 109386))
+    assert check_layers_and_params((3.0, 109386.0))
+
+
+def test_layers_and_params_wrong_p_is_shown():
+    fb = check_layers_and_params((3, 12345))
+    assert not fb and fb.mistake == "P" and "12345" in fb.message
+
+
+def test_xnor_solution_text_passes():
+    """The solution: h1 = AND, h2 = NOR, y = step(h1 + h2 - 0.5)."""
+    W1, b1 = np.array([[1.0, 1.0], [-1.0, -1.0]]), np.array([-1.5, 0.5])
+    assert check_xnor_network(W1, b1, np.array([[1.0, 1.0]]), np.array([-0.5]))
+    assert check_xnor_network([[1, 1], [-1, -1]], [-1.5, 0.5], [[1, 1]], [-0.5])  # ints, lists
+
+
+def test_xnor_non_finite_is_refused():
+    W1 = np.array([[np.nan, 1.0], [-1.0, -1.0]])
+    fb = check_xnor_network(W1, XNOR["b1"], XNOR["W2"], XNOR["b2"])
+    assert not fb and fb.mistake == "not_finite"
+
+
+def test_fix_forward_solution_passes():
+    from nbcore.exercises.ch02 import check_fix_forward
+
+    assert check_fix_forward(_forward_solution)
