@@ -217,7 +217,8 @@ def my_tanh_grad(z):
 
 def test_tanh_via_sigmoid_reference():
     assert check_tanh_via_sigmoid(my_tanh, my_tanh_grad)
-    assert check_tanh_via_sigmoid(nc.tanh, nc.tanh_grad)
+    # "using only nc.sigmoid (no np.tanh, no np.exp)": nbcore's own tanh is refused
+    assert_mistake(check_tanh_via_sigmoid(nc.tanh, nc.tanh_grad), "not-via-sigmoid")
 
 
 def test_tanh_via_sigmoid_mistakes():
@@ -392,3 +393,152 @@ class TestCheckFixReluGrad:
     def test_garbage(self, fn):
         fb = self.m.check_fix_relu_grad(fn)
         assert not fb and fb.message
+
+
+# --------------------------------------------------------- issue 21: check what the exercise states
+def test_sigmoid_grad_solution_text_passes():
+    """The solution: sigma(3) = 1 / 1.0498 = 0.9526, 0.9526 x 0.0474 = 0.0452."""
+    assert check_sigmoid_grad(0.0452)
+    assert check_sigmoid_grad(0.9526 * 0.0474)  # from the rounded factors: 0.04515
+    assert check_sigmoid_grad(1 / 1.0498 * (1 - 1 / 1.0498))  # from e^-3 = 0.0498
+    assert check_sigmoid_grad(np.float32(0.0452))
+
+
+@pytest.mark.parametrize("answer", [0.05, 0.045, 0.0450])
+def test_sigmoid_grad_fewer_decimals_named(answer):
+    fb = check_sigmoid_grad(answer)
+    assert_mistake(fb, "precision")
+    assert "four decimal places" in fb.message and str(answer) in fb.message
+
+
+def test_sigmoid_grad_wrong_value_is_shown():
+    fb = check_sigmoid_grad(0.123)
+    assert_mistake(fb, "unknown")
+    assert "0.123" in fb.message
+
+
+def stable_solution(z):  # the solution cell of ex-03-stable-sigmoid
+    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def test_stable_sigmoid_solution_passes_and_input_is_kept():
+    """The text now says 'leave z unchanged', which the checker enforces."""
+    assert check_stable_sigmoid(stable_solution)
+
+    def in_place(z):
+        z[...] = stable_solution(z)
+        return z
+
+    fb = check_stable_sigmoid(in_place)
+    assert_mistake(fb, "mutates-input")
+
+
+def test_stable_sigmoid_nan_names_where():
+    fb = check_stable_sigmoid(lambda z: np.exp(z) / (1 + np.exp(z)))
+    assert_mistake(fb, "nan")
+    assert "NaN at z = 1000" in fb.message
+
+
+def leaky_ge(z, alpha):
+    return np.where(z >= 0, 1.0, alpha)
+
+
+def test_leaky_relu_solution_passes():
+    def leaky_solution(z, alpha):
+        return np.where(z > 0, z, alpha * z)
+
+    def leaky_grad_solution(z, alpha):
+        return np.where(z > 0, 1.0, alpha)
+
+    assert check_leaky_relu(leaky_solution, leaky_grad_solution)
+
+
+def test_leaky_relu_grad_at_zero_is_alpha():
+    """'g'(z) = 1 for z > 0 and alpha otherwise': the slope at z = 0 is alpha (nbcore too)."""
+    assert np.all(nc.leaky_relu_grad(np.zeros(1), 0.2) == 0.2)
+    fb = check_leaky_relu(leaky, leaky_ge)
+    assert_mistake(fb, "grad-zero-convention")
+    assert "z = 0" in fb.message
+
+
+def test_leaky_relu_shape_messages_show_the_result():
+    fb = check_leaky_relu(lambda z, a: 0.5, leaky_grad)
+    assert_mistake(fb, "shape")
+    assert "0.5" in fb.message
+
+
+def test_chain_three_significant_digits():
+    """The text asks for three significant digits: 1.00e-4 (the solution text) passes."""
+    expected = float(np.prod(chain_factors()))
+    assert round(expected, 7) == 1.003e-4
+    for answer in (1.00e-4, 1.0e-4, 1.003e-4, 1.01e-4, 0.99e-4, expected):
+        assert check_chain_gradient(answer), answer
+
+
+@pytest.mark.parametrize("answer", [1.1e-4, 9.5e-5, 1.03e-4])
+def test_chain_too_coarse_is_precision(answer):
+    fb = check_chain_gradient(answer)
+    assert_mistake(fb, "precision")
+    assert "three significant digits" in fb.message
+
+
+def tanh_solution(z):  # the solution cell of ex-03-tanh-sigmoid
+    return 2 * nc.sigmoid(2 * z) - 1
+
+
+def tanh_grad_solution(z):
+    s = nc.sigmoid(2 * z)
+    return 4 * s * (1 - s)
+
+
+def tanh_numpy(z):
+    return np.tanh(z)
+
+
+def tanh_grad_numpy(z):
+    return 1 - np.tanh(z) ** 2
+
+
+def tanh_grad_exp(z):
+    e = np.exp(-2 * np.abs(z))
+    return 4 * e / (1 + e) ** 2
+
+
+def test_tanh_via_sigmoid_solution_passes():
+    assert check_tanh_via_sigmoid(tanh_solution, tanh_grad_solution)
+
+    def grad_from_my_tanh(z):  # reusing the reader's own my_tanh is allowed
+        return 1 - tanh_solution(z) ** 2
+
+    assert check_tanh_via_sigmoid(tanh_solution, grad_from_my_tanh)
+
+
+@pytest.mark.parametrize(
+    "fn, grad, name",
+    [
+        (tanh_numpy, tanh_grad_solution, "my_tanh"),
+        (tanh_solution, tanh_grad_numpy, "my_tanh_grad"),
+        (tanh_solution, tanh_grad_exp, "my_tanh_grad"),
+    ],
+)
+def test_tanh_via_sigmoid_refuses_np_tanh_and_np_exp(fn, grad, name):
+    """'using only nc.sigmoid (no np.tanh, no np.exp)': right values from them are refused."""
+    fb = check_tanh_via_sigmoid(fn, grad)
+    assert_mistake(fb, "not-via-sigmoid")
+    assert f"`{name}`" in fb.message
+
+
+def test_tanh_wrong_grad_shows_the_entry():
+    fb = check_tanh_via_sigmoid(tanh_solution, lambda z: tanh_grad_solution(z) + 0.1)
+    assert_mistake(fb, "grad")
+    assert "expected" in fb.message and "difference" in fb.message
+
+
+def test_fix_relu_grad_solution_passes():
+    from nbcore.exercises.ch03 import check_fix_relu_grad
+
+    def relu_grad(z):  # the solution cell
+        return (z > 0).astype(float)
+
+    assert check_fix_relu_grad(relu_grad)
