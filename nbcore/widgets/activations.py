@@ -266,8 +266,8 @@ SCRUBBER_NAMES = ("sigmoid", "tanh", "relu", "gelu")
 class Comparison:
     """Several activations and their derivatives, each marked at one ``z`` (the scrubber frames).
 
-    The figure is drawn once; :meth:`at` moves the marks and rewrites the legend, whose right
-    panel lists every ``g'(z)``, so a frame can be read without a kernel.
+    The figure is drawn once; :meth:`at` moves the marks and rewrites the legend (under both
+    panels), which lists every ``g'(z)``, so a frame can be read without a kernel.
 
     Parameters
     ----------
@@ -286,8 +286,10 @@ class Comparison:
         self.names = tuple(names)
         self.pairs = [activation_pair(name) for name in self.names]
         zs = np.linspace(z_range[0], z_range[1], 301)
-        fig = Figure(figsize=(6.0, 2.5))
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.17, top=0.89, wspace=0.25)
+        # Every text is 9 pt or more (9 px on a phone: the frame is 432 px wide, never shrunk);
+        # one legend under both panels (same colours in both) lists the slopes g'(z).
+        fig = Figure(figsize=(6.0, 3.1))
+        fig.subplots_adjust(left=0.09, right=0.98, bottom=0.25, top=0.9, wspace=0.3)
         self.ax_g, self.ax_d = fig.subplots(1, 2)
         self.g_dots, self.d_dots = [], []
         for i, (name, (g, d)) in enumerate(zip(self.names, self.pairs, strict=True)):
@@ -301,15 +303,25 @@ class Comparison:
         for ax, what in ((self.ax_g, "g(z)"), (self.ax_d, "g'(z)")):
             self.marks.append(ax.axvline(0, color="0.4", lw=0.8, ls=":"))
             ax.axhline(0, color="0.6", lw=0.8)
-            ax.set_xlabel("pre-activation z", fontsize=8)
-            ax.set_ylabel(what, fontsize=8)
-            ax.tick_params(labelsize=7)
+            ax.set_xlabel("pre-activation z", fontsize=9, labelpad=2)
+            ax.set_ylabel(what, fontsize=9, labelpad=2)
+            ax.tick_params(labelsize=9)
             ax.grid(alpha=0.3)
-        self.ax_g.set_ylim(-1.2, 4.4)
-        self.ax_d.set_ylim(-0.2, 1.6)  # headroom for the legend
-        self.ax_d.set_title("derivatives (legend: g'(z) here)", fontsize=9)
-        self.ax_g.legend(loc="upper left", fontsize=6.5)
-        self.legend = self.ax_d.legend(loc="upper center", ncol=2, fontsize=6.5)
+        self.ax_g.set_ylim(-1.2, 4.2)
+        self.ax_d.set_ylim(-0.2, 1.2)
+        self.ax_d.set_title("slopes g'(z), listed below", fontsize=10)
+        # the right panel's legend, placed under both panels: name and g'(z) per activation
+        self.legend = self.ax_d.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.0),
+            bbox_transform=fig.transFigure,
+            ncol=4,
+            fontsize=9,
+            handlelength=1.2,
+            handletextpad=0.4,
+            columnspacing=1.0,
+            frameon=False,
+        )
         self.fig = fig
         self.z = None
 
@@ -336,7 +348,7 @@ class Comparison:
             text.set_text(f"{NAMES[name].split(' (')[0]}: {s:.3f}")
         for mark in self.marks:
             mark.set_xdata([z, z])
-        self.ax_g.set_title(f"activations at z = {z:.1f}", fontsize=9)
+        self.ax_g.set_title(f"activations at z = {z:.1f}", fontsize=10)
         self.z = z
         return self.fig
 

@@ -234,7 +234,6 @@ def draw_frames(name):
 
 #: Controls not yet fixed (expected to fail; strict, so a fixed one must leave this set).
 NOT_YET = {
-    "activation_scrubber (ch3)",
     "backprop_stepper (ch5)",
     "race_scrubber (ch7)",
 }
