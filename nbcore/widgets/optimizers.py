@@ -636,11 +636,12 @@ SCRUBBER_STEPS = (0, 1, 3, 10, 20, 50, 100, 200, 500)
 
 
 class RaceFrames:
-    """The scrubber's frames: three surfaces side by side, the first ``step`` steps drawn.
+    """The scrubber's frames: the three surfaces one under the other, the first ``step`` steps.
 
     The figure is drawn once; calling the object with a number of steps moves the paths and
-    the legends (which list every optimizer's f after that many steps) and returns the same
-    figure, so each frame costs one PNG rendering only.
+    the legends (one right of each surface, listing every optimizer's f after that many steps)
+    and returns the same figure, so each frame costs one PNG rendering only. Every text is 9 pt
+    or more and the figure is 461 px wide at 72 dpi, so a phone shows it unshrunk.
 
     Parameters
     ----------
@@ -652,18 +653,33 @@ class RaceFrames:
         from matplotlib.figure import Figure
 
         self.races = {key: race(key, steps=steps) for key in SURFACES}
-        fig = Figure(figsize=(10.5, 3.4))
-        fig.subplots_adjust(left=0.055, right=0.99, bottom=0.14, top=0.84, wspace=0.22)
+        fig = Figure(figsize=(6.4, 7.9))
+        # a column of plots, their legends in the right margin (outside the paths)
+        fig.subplots_adjust(left=0.1, right=0.6, bottom=0.055, top=0.9, hspace=0.45)
         self._lines, self._heads, self._legends = [], [], []
-        for ax, (key, paths) in zip(fig.subplots(1, 3), self.races.items(), strict=True):
+        for ax, (key, paths) in zip(fig.subplots(3, 1), self.races.items(), strict=True):
             s = SURFACES[key]
             _contours(ax, s, n=121, antialiased=False)  # crisp lines keep the PNG small
+            ax.set_title("")  # the surface's name and formula over the plot and its legend:
+            ax.set_title(f"{s.title}: {s.formula}", loc="left", fontsize=10)
+            ax.set_xlabel("x", fontsize=9, labelpad=1)
+            ax.set_ylabel("y", fontsize=9, labelpad=1)
+            ax.tick_params(labelsize=9)
             ax.plot([s.start[0]], [s.start[1]], "o", color="0.1", ms=5)
             for name in paths:
                 color, marker = _STYLES[name]
                 self._lines.append((paths[name], ax.plot([], [], "-", color=color, lw=1.3)[0]))
                 self._heads.append(ax.plot([], [], marker, color=color, ms=6, label=name)[0])
-            self._legends.append((paths, ax.legend(fontsize=6.5, loc="lower right")))
+            legend = ax.legend(
+                fontsize=9,
+                loc="center left",
+                bbox_to_anchor=(1.02, 0.5),
+                handletextpad=0.3,
+                borderaxespad=0,
+                frameon=False,
+            )
+            self._legends.append((paths, legend))
+        self._title = fig.text(0.5, 0.995, "", ha="center", va="top", fontsize=10)
         self.fig = fig
 
     def __call__(self, step):
@@ -675,10 +691,10 @@ class RaceFrames:
         for paths, legend in self._legends:
             for text, (name, p) in zip(legend.get_texts(), paths.items(), strict=True):
                 text.set_text(f"{name}: f = {_fmt(p.f_at(min(step, len(p.f) - 1)))}")
-        self.fig.suptitle(
-            f"The optimizer race after {step} step{'' if step == 1 else 's'} "
-            "(default learning rates; legends: f after that many steps)",
-            fontsize=10,
+        steps = f"{step} step{'' if step == 1 else 's'}"
+        self._title.set_text(
+            f"The optimizer race after {steps}\n"
+            f"(default learning rates; each legend: f after {steps})"
         )
         return self.fig
 

@@ -235,7 +235,6 @@ def draw_frames(name):
 #: Controls not yet fixed (expected to fail; strict, so a fixed one must leave this set).
 NOT_YET = {
     "backprop_stepper (ch5)",
-    "race_scrubber (ch7)",
 }
 
 
