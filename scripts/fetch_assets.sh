@@ -16,12 +16,15 @@ REQUIREJS_VERSION=2.3.8
 HTML_MANAGER_VERSION=1.0.15
 NOTO_SC_VERSION=5.3.0
 AXE_CORE_VERSION=4.14.1
+# The version pydata-sphinx-theme 0.17.1 bundles in its fontawesome.js (see its LICENSE.txt).
+FONTAWESOME_VERSION=6.5.2
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="$root/book/_assets/vendor"
 stamp="$dest/.versions"
 want="mathjax@$MATHJAX_VERSION requirejs@$REQUIREJS_VERSION html-manager@$HTML_MANAGER_VERSION"
 want="$want noto-sans-sc@$NOTO_SC_VERSION axe-core@$AXE_CORE_VERSION"
+want="$want fontawesome-free@$FONTAWESOME_VERSION"
 
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     echo "fetch_assets: vendor assets up to date ($want)"
@@ -41,15 +44,16 @@ echo "fetch_assets: npm pack $want"
 (cd "$tmp" && npm pack --silent --loglevel=error \
     "mathjax@$MATHJAX_VERSION" "requirejs@$REQUIREJS_VERSION" \
     "@jupyter-widgets/html-manager@$HTML_MANAGER_VERSION" \
-    "@fontsource/noto-sans-sc@$NOTO_SC_VERSION" "axe-core@$AXE_CORE_VERSION" >/dev/null)
-for name in mathjax requirejs html-manager noto-sans-sc axe-core; do
+    "@fontsource/noto-sans-sc@$NOTO_SC_VERSION" "axe-core@$AXE_CORE_VERSION" \
+    "@fortawesome/fontawesome-free@$FONTAWESOME_VERSION" >/dev/null)
+for name in mathjax requirejs html-manager noto-sans-sc axe-core fontawesome-free; do
     mkdir -p "$tmp/$name"
     tar xzf "$tmp"/*"$name"-*.tgz -C "$tmp/$name"
 done
 
 rm -rf "$dest"
 mkdir -p "$dest/mathjax" "$dest/requirejs" "$dest/html-manager" "$dest/noto-sans-sc/files" \
-    "$dest/axe-core"
+    "$dest/axe-core" "$dest/fontawesome/css" "$dest/fontawesome/webfonts"
 # MathJax: the tex-chtml component and the folders it loads on demand (~9 MB).
 mj="$tmp/mathjax/package/es5"
 cp "$mj/tex-chtml.js" "$dest/mathjax/"
@@ -77,6 +81,18 @@ if grep -q "\.woff)" "$dest/noto-sans-sc/400.css"; then
 fi
 # axe-core: the minified checker (~0.55 MB) and its licence; for tests/book/test_devices.py.
 cp "$tmp/axe-core/package/axe.min.js" "$tmp/axe-core/package/LICENSE" "$dest/axe-core/"
+# Font Awesome's stylesheet and WOFF2 web fonts (~0.4 MB; a page fetches only the fonts its
+# icons use): scripts/sphinx_local.py puts them in place of the theme's fontawesome.js (1.5 MB
+# of script that redraws every icon as SVG and watches every change of the page).
+fa="$tmp/fontawesome-free/package"
+sed -E 's#, ?url\(\.\./webfonts/[^)]*\.ttf\) format\("truetype"\)##g' "$fa/css/all.min.css" \
+    > "$dest/fontawesome/css/all.min.css"
+cp "$fa"/webfonts/*.woff2 "$dest/fontawesome/webfonts/"
+cp "$fa/LICENSE.txt" "$dest/fontawesome/LICENSE.txt"
+if grep -q "\.ttf)" "$dest/fontawesome/css/all.min.css"; then
+    echo "ERROR: fetch_assets: all.min.css of fontawesome still names .ttf files" >&2
+    exit 1
+fi
 # Everyone (including linkchecker, which drops to 'nobody' as root) may read them.
 chmod -R a+rX "$dest"
 echo "$want" > "$stamp"

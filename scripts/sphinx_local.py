@@ -23,6 +23,14 @@
    (nbcore/widgets/_html.py, the notebooks' saved links and set-up cells) against it.
 6. Every page's download menu gets "Whole book (.pdf)", the PDF that ``make pdf``
    (scripts/make_pdf.py) prints from the built book and copies into the HTML output.
+7. Render time (issue 18), in the written pages once the build is done: pydata-sphinx-theme
+   0.17 draws its ~20 icons with fontawesome.js (1.5 MB of script that replaces every icon by an
+   SVG and then watches every change of the page, MathJax's included); the book links Font
+   Awesome's own stylesheet and web fonts instead (same icons, same classes; fetched by
+   scripts/fetch_assets.sh). The theme also loads Sphinx's search scripts and the whole search
+   index (``searchindex.js``, 0.2 MB, synchronously in the head) on every page, for a
+   search-as-you-type it leaves off (``search_as_you_type = False``): they are kept on the
+   search page only, the one page that searches.
 """
 
 from __future__ import annotations
@@ -268,7 +276,45 @@ def _book_pdf_button(app, pagename, templatename, context, doctree):
             )
 
 
+# pydata-sphinx-theme's webpack macro and layout.html write these tags into every page.
+_FONTAWESOME_JS = re.compile(
+    r'<script defer src="(?P<up>[^"]*?)_static/scripts/fontawesome\.js\?digest=[0-9a-f]+">'
+    r"</script>"
+)
+_SEARCH_JS = re.compile(
+    r'\n *<script src="[^"]*_static/searchtools\.js"></script>'
+    r'\n *<script src="[^"]*_static/language_data\.js"></script>'
+    r'\n *<script src="[^"]*searchindex\.js"></script>'
+)
+FONTAWESOME_CSS = "_static/vendor/fontawesome/css/all.min.css"
+
+
+def lighter_page(text: str, *, search_page: bool) -> str:
+    """One written page without fontawesome.js (its stylesheet instead) and, unless it is the
+    search page, without the search scripts and index (see 7. above)."""
+    text = _FONTAWESOME_JS.sub(
+        lambda m: f'<link rel="stylesheet" href="{m["up"]}{FONTAWESOME_CSS}" />', text, count=1
+    )
+    if not search_page:
+        text = _SEARCH_JS.sub("", text, count=1)
+    return text
+
+
+def _lighter_pages(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    if not (out / FONTAWESOME_CSS).exists():
+        raise RuntimeError(f"{FONTAWESOME_CSS} is missing: run scripts/fetch_assets.sh")
+    for path in out.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        new = lighter_page(text, search_page=path == out / "search.html")
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+
+
 def setup(app):
+    app.connect("build-finished", _lighter_pages)
     app.connect("source-read", _fill_repository)
     app.connect("html-page-context", _book_pdf_button, priority=899)
     _status_as_text()

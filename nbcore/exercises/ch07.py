@@ -536,7 +536,7 @@ def check_adagrad_step(adagrad_step) -> Feedback:
     (nbcore's default) and once with eps = 0.5 (so its placement shows), and compared with
     ``nc.AdaGrad``. The function must return new arrays: one that changes the caller's theta, G
     or g in place gets "modified_input". Recognises eps inside the square root, a missing square
-    root, |g| summed instead of g², a moving average (RMSprop) instead of a sum, the
+    root, ``|g|`` summed instead of g², a moving average (RMSprop) instead of a sum, the
     accumulator updated after the step, the wrong sign, ``math.sqrt`` on an array.
     """
     early = _not_callable(adagrad_step, "adagrad_step")

@@ -197,3 +197,26 @@ def test_status_page_lists_every_chapter(html_dir):
         assert page in rows, f"status page: no execution data for {page} (run `make outputs`)"
         # "ok"/"error": text, not myst-nb's emoji (scripts/sphinx_local.py)
         assert rows[page][-1] == "ok", f"status page: {page} has a failed cell: {rows[page]}"
+
+
+def test_pages_load_no_icon_script_and_no_search_index(html_dir):
+    """Render time (issue 18, scripts/sphinx_local.py 7.): the theme's fontawesome.js (1.5 MB of
+    script) is replaced by Font Awesome's stylesheet, and the search index is loaded by the
+    search page only."""
+    css = html_dir / "_static" / "vendor" / "fontawesome" / "css" / "all.min.css"
+    assert css.exists(), f"{css} is missing: run scripts/fetch_assets.sh"
+    fonts = re.findall(r"url\(\.\./webfonts/([^)]+)\)", css.read_text(encoding="utf-8"))
+    assert fonts and all(f.endswith(".woff2") for f in fonts), fonts
+    for name in fonts:
+        assert (css.parent.parent / "webfonts" / name).exists(), f"web font {name} is missing"
+    for path in sorted(html_dir.rglob("*.html")):
+        if path.relative_to(html_dir).parts[0].startswith("_") or path.name == "index.html":
+            continue  # theme templates, sources; the redirect to the intro page
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(html_dir)
+        assert "fontawesome.js" not in text, f"{where} loads fontawesome.js"
+        assert "vendor/fontawesome/css/all.min.css" in text, f"{where}: no icon stylesheet"
+        loads_index = re.search(r'<script src="[^"]*searchindex\.js"', text) is not None
+        assert loads_index == (where == Path("search.html")), (
+            f"{where}: searchindex.js {'loaded' if loads_index else 'not loaded'}"
+        )
