@@ -187,11 +187,11 @@ class BackpropStepper:
 
     # ---- the drawing ----
     _POS = {
-        "x1": (0.0, 1.1),
-        "x2": (0.0, -1.1),
-        "h1": (4.2, 2.3),
+        "x1": (0.0, 1.4),
+        "x2": (0.0, -1.4),
+        "h1": (4.2, 2.8),
         "h2": (4.2, 0.0),
-        "h3": (4.2, -2.3),
+        "h3": (4.2, -2.8),
         "o": (7.4, 0.0),
         "L": (9.6, 0.0),
     }
@@ -201,21 +201,22 @@ class BackpropStepper:
         from matplotlib.patches import Circle
 
         # Not managed by pyplot (never shown twice); plain text only: TeX is slow to lay out.
-        fig = Figure(figsize=(8.4, 5.6))
-        ax = fig.add_axes((0.0, 0.03, 1.0, 0.87))
+        # 600 px wide at 80 dpi, so a phone shows it unshrunk: every text is 9 pt (10 px) or more.
+        fig = Figure(figsize=(7.5, 6.0))
+        ax = fig.add_axes((0.0, 0.05, 1.0, 0.87))
         ax.set_xlim(-1.3, 10.8)
-        ax.set_ylim(-3.75, 3.75)
+        ax.set_ylim(-4.35, 4.35)
         ax.set_aspect("equal")
         ax.axis("off")
         P = self._POS
         self._edges, self._edge_text, self._nodes = {}, {}, {}
-        kw = {"fontsize": 7.5, "ha": "center", "va": "center"}
+        kw = {"fontsize": 9, "ha": "center", "va": "center"}
         box = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85}
         for j in range(3):  # input -> hidden: w1..w6, row j of W1 is unit j's weights
             for k in range(2):
                 (x0, y0), (x1, y1) = P[f"x{k + 1}"], P[f"h{j + 1}"]
                 (line,) = ax.plot([x0, x1], [y0, y1], color="0.6", lw=1, zorder=1)
-                t = 0.5 if (j, k) in ((0, 1), (2, 0)) else 0.25  # w2, w5 cross: keep apart
+                t = 0.62  # nearer the hidden node, where the two edges into it are far apart
                 pos = (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
                 self._edges["W1", j, k] = line
                 self._edge_text["W1", j, k] = ax.text(*pos, "", bbox=box, zorder=3, **kw)
@@ -233,19 +234,19 @@ class BackpropStepper:
             ax.add_patch(circle)
             ax.text(px, py, names[key], fontsize=10, ha="center", va="center", zorder=4)
             fwd = ax.text(
-                px, py + 0.5, "", fontsize=7.5, ha="center", va="bottom", color=COLORS[0], zorder=4
+                px, py + 0.5, "", fontsize=9, ha="center", va="bottom", color=COLORS[0], zorder=4
             )
             bwd = ax.text(
-                px, py - 0.5, "", fontsize=7.5, ha="center", va="top", color=COLORS[5], zorder=4
+                px, py - 0.5, "", fontsize=9, ha="center", va="top", color=COLORS[5], zorder=4
             )
             self._nodes[key] = (circle, fwd, bwd)
-        self._title = fig.text(0.5, 0.965, "", ha="center", va="top", fontsize=9)
+        self._title = fig.text(0.5, 0.975, "", ha="center", va="top", fontsize=9)
         fig.text(
             0.01,
-            0.015,
+            0.012,
             "blue: forward values (before the update)   vermillion: gradients   "
             "green: updated parameters",
-            fontsize=7,
+            fontsize=9,
             color="0.35",
         )
         self.fig = fig

@@ -232,21 +232,7 @@ def draw_frames(name):
     return frames, n
 
 
-#: Controls not yet fixed (expected to fail; strict, so a fixed one must leave this set).
-NOT_YET = {
-    "backprop_stepper (ch5)",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="not yet legible"))
-        if n in NOT_YET
-        else n
-        for n in CONTROLS
-    ],
-)
+@pytest.mark.parametrize("name", list(CONTROLS))
 def test_frames_legible_and_uncluttered(name):
     frames, n = draw_frames(name)
     frames = [f for f in frames if f.dpi >= 72 * FRAME_SCALE]  # the frames, not size probes
