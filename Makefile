@@ -22,6 +22,10 @@ LAB_PORT ?= 8888
 # Optional: PyTorch's CPU wheel, when the machine has it on disk (never downloaded: the PyPI
 # build pulls gigabytes of CUDA). With it, tests compare nbcore with torch; without, they skip.
 TORCH_WHEELS ?= /opt/wheels
+# pytest-xdist: two worker processes (this machine's cores), one test file at a time each, so a
+# notebook's cells run in order in one kernel (nbval) and a module's browser stays its own.
+# PYTEST_WORKERS= (empty) runs everything in one process.
+PYTEST_WORKERS ?= -n 2 --dist loadfile
 
 .PHONY: venv devvenv book assets browser pdftools pdf test outputs lab lint bench clean
 
@@ -83,7 +87,7 @@ test: devvenv browser pdftools book
 	else echo "test: no Chromium or poppler-utils: the PDF is not built (its tests skip)"; fi
 	@t0=$$(date +%s); \
 	rc=0; PYTHONPATH=scripts$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python -m pytest tests book \
-	    $(NBVAL) -p pytest_phase_timing -ra || rc=$$?; \
+	    $(NBVAL) $(PYTEST_WORKERS) -p pytest_phase_timing -ra || rc=$$?; \
 	echo "timing: pytest $$(( $$(date +%s) - t0 )) s"; \
 	exit $$rc
 

@@ -11,6 +11,7 @@ with ``window.jupyterapp`` exposed so that a test can run commands; it is stoppe
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import secrets
@@ -38,10 +39,19 @@ def _requirements_hash() -> str:
 
 @pytest.fixture(scope="session")
 def binder_python() -> Path:
-    """The python of a fresh environment made from requirements.txt alone (+ jupyterlab)."""
+    """The python of a fresh environment made from requirements.txt alone (+ jupyterlab).
+
+    Built under a lock: with pytest-xdist (``make test``) two workers may ask at once."""
     python = BINDER_VENV / "bin" / "python"
     stamp = BINDER_VENV / ".requirements-hash"
     wanted = _requirements_hash()
+    with open(ROOT / ".venv-binder.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _build_binder_env(python, stamp, wanted)
+    return python
+
+
+def _build_binder_env(python: Path, stamp: Path, wanted: str) -> None:
     if not (python.exists() and stamp.exists() and stamp.read_text() == wanted):
         shutil.rmtree(BINDER_VENV, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(BINDER_VENV)], check=True)
@@ -52,7 +62,6 @@ def binder_python() -> Path:
         if proc.returncode != 0:
             pytest.fail(f"pip install -r requirements.txt failed:\n{proc.stderr[-3000:]}")
         stamp.write_text(wanted)
-    return python
 
 
 @pytest.fixture(scope="session")
