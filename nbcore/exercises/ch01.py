@@ -8,7 +8,8 @@ Each ``check_*`` function takes the reader's answer, never raises, and returns a
 * :func:`check_bias_prediction` -- the outputs of the AND perceptron after its bias is changed;
 * :func:`check_gate_weights` -- weights and bias of a step neuron for a given logic gate;
 * :func:`check_separable_count` -- how many of the 16 two-input Boolean functions one neuron
-  can compute.
+  can compute;
+* :func:`check_fix_neuron` -- a sigmoid neuron for a batch, with its two bugs fixed.
 
 Introduced in chapter 1 (The neuron).
 """
@@ -52,7 +53,7 @@ __all__ = [
     "check_separable_count",
 ]
 
-#: The neuron of the hand-computation exercise: x, w, b (sigmoid activation).
+#: The inputs x, weights w and bias b of the neuron of exercise ex-01-hand-neuron (sigmoid).
 HAND_X = np.array([1.0, 2.0, -1.0])
 HAND_W = np.array([0.5, 0.25, -1.5])
 HAND_B = -0.5
@@ -204,10 +205,14 @@ def _uses_library(fn, names, modules=("numpy", "math", "nbcore", "scipy", "torch
 
 @guarded
 def check_hand_neuron(z, a) -> Feedback:
-    """Check z and a = sigmoid(z) for x = (1, 2, -1), w = (0.5, 0.25, -1.5), b = -0.5.
+    """Check exercise ex-01-hand-neuron: z and a = sigmoid(z) of the neuron x = (1, 2, -1),
+    w = (0.5, 0.25, -1.5), b = -0.5.
 
-    The right answer is z = 2.0 and a = sigmoid(2) = 0.8808, both to four decimals as the
-    exercise asks (one unit in the last place either way): 0.88 or 0.9 get "precision".
+    Both numbers to four decimals, as the exercise asks (one unit in the last place either
+    way); a near value with fewer decimals gets "precision". Recognised mistakes: the bias left
+    out or subtracted, a sign lost in a product or in w·x, the weights and inputs added instead
+    of multiplied, another activation (step, identity, tanh), the wrong sign in the exponential,
+    and a sigmoid left incomplete.
     """
     x, w, b = HAND_X, HAND_W, HAND_B
     z_ok = float(w @ x + b)
@@ -314,13 +319,14 @@ def _cases():
 
 @guarded
 def check_neuron_function(neuron) -> Feedback:
-    """Check ``neuron(X, w, b, g)``: X (m, n), w (n,), b a number, g a function -> a of shape (m,).
+    """Check exercise ex-01-neuron-function: ``neuron(X, w, b, g)`` for a batch.
 
-    The reference is ``g(X @ w + b)``, tried on four batches (one of them square). The exercise
-    asks for no Python loop: a function with a ``for`` or ``while`` loop, a comprehension,
-    ``map`` or ``np.vectorize`` in its code gets "loop" even when its values are right (the
-    code is read with ``inspect``; a function whose source cannot be read is not checked for
-    loops).
+    X (m, n), w (n,), b a number, g an activation function; the result has shape (m,). It is
+    compared with nbcore's neuron on four batches (one of them square, where a transposed
+    product raises no error). The exercise asks for no Python loop: a function with a ``for``
+    or ``while`` loop, a comprehension, ``map`` or ``np.vectorize`` in its code gets "loop" even
+    when its values are right (the code is read with ``inspect``; a function whose source cannot
+    be read is not checked for loops).
     """
     if neuron is None:
         return wrong(
@@ -441,7 +447,7 @@ def _as_outputs(outputs):
 
 @guarded
 def check_bias_prediction(b, outputs) -> Feedback:
-    """Check the predicted outputs of the step neuron w = (1, 1) with bias ``b``.
+    """Check exercise ex-01-bias-prediction: the outputs of the step neuron w = (1, 1), bias ``b``.
 
     ``outputs`` are the four outputs on the rows (0, 0), (0, 1), (1, 0), (1, 1); the step is
     1 where z > 0 and 0 where z <= 0 (the book's convention, ``nc.step``).
@@ -522,7 +528,7 @@ def _gate_key(gate):
 
 @guarded
 def check_gate_weights(gate, w, b) -> Feedback:
-    """Check that the step neuron with weights ``w`` (2,) and bias ``b`` computes ``gate``.
+    """Check exercise ex-01-more-gates: the step neuron ``w`` (2,), ``b`` computes ``gate``.
 
     ``gate`` is a name of :data:`nbcore.widgets.neuron.GATES` (case does not matter), e.g.
     ``"NOR"`` or ``"x1 AND NOT x2"``. The step is 1 where z > 0 (``nc.step``).
@@ -615,7 +621,8 @@ def _affine(w, b):
 
 @guarded
 def check_separable_count(count) -> Feedback:
-    """Check the number of two-input Boolean functions a single step neuron computes (14)."""
+    """Check exercise ex-01-count-gates: how many two-input Boolean functions one step neuron
+    computes (a whole number from 0 to 16)."""
     if count is None:
         return wrong("replace None with your count (a whole number from 0 to 16).", "missing")
     value = _number(count)
@@ -678,15 +685,15 @@ def _neuron_right(X, w, b):
 def check_fix_neuron(neuron) -> Feedback:
     """Check exercise ex-01-fix-neuron: the reader's corrected ``neuron(X, w, b)``.
 
-    A correct answer is the sigmoid neuron for a batch, ``1 / (1 + np.exp(-(X @ w + b)))``,
-    for ``X`` of shape (m, n), ``w`` of shape (n,) and a number ``b``. It is compared with that
-    formula on the first exercise's neuron (output 0.8808) and on two random batches. The
-    exercise asks to keep NumPy: a fix that calls a library sigmoid (``nc.sigmoid``,
-    ``scipy.special.expit``, read from the function's code with ``inspect``) is refused.
+    A correct answer is the sigmoid neuron for a batch, for ``X`` of shape (m, n), ``w`` of
+    shape (n,) and a number ``b``. It is compared with nbcore's sigmoid neuron on the first
+    exercise's neuron and on two random batches. The exercise asks to keep NumPy: a fix that
+    calls a library sigmoid (``nc.sigmoid``, ``scipy.special.expit``, read from the function's
+    code with ``inspect``) is refused.
 
     Recognised mistakes (the ``mistake`` of the feedback): ``unchanged`` (the given function,
-    both bugs), ``bias-sign`` (the bias still subtracted, ``X @ w - b``), ``exp-sign``
-    (``np.exp(z)`` instead of ``np.exp(-z)``, which gives 1 - sigma(z)) and ``library-sigmoid``
+    both bugs), ``bias-sign`` (the bias still has the wrong sign), ``exp-sign`` (the
+    exponent still has the wrong sign, which gives 1 - sigma(z)) and ``library-sigmoid``
     (right values, but from ``nc.sigmoid`` instead of the fixed NumPy code).
 
     Introduced in chapter 1 (The neuron).
