@@ -60,9 +60,11 @@ _B_UNIT2 = 0.25
 def check_hidden_unit(answer) -> Feedback:
     """Exercise ex-02-hidden-unit: ``answer = (z, a)`` for hidden unit 2 at x = (2, -1).
 
-    Expected: :math:`z^{[1]}_2 = -1 \\cdot 2 + 0.5 \\cdot (-1) + 0.25 = -2.25` and
-    :math:`a^{[1]}_2 = \\sigma(-2.25) \\approx 0.0953`, both to four decimals (one unit in
-    the last place either way; z is exact): 0.095 or 0.1 for a get "precision".
+    :math:`z^{[1]}_2` and :math:`a^{[1]}_2` of the running example's weights, both to four
+    decimals (one unit in the last place either way; z is exact); a near value with fewer
+    decimals gets "precision". Recognised mistakes: the two numbers swapped, hidden unit 1's
+    weights, the weights numbered by the input they leave (W^[1] transposed), the bias left
+    out, added twice or subtracted, a = z (no activation) and the sign in the sigmoid.
     """
     if answer is None:
         return wrong(_MISSING, "missing")
@@ -273,7 +275,12 @@ def check_forward(forward) -> Feedback:
 
 @guarded
 def check_z1_shape(answer) -> Feedback:
-    """Exercise ex-02-z1-shape: the shape of Z^[1] for a 4-3-2 network and a batch of 5."""
+    """Exercise ex-02-z1-shape: the shape of Z^[1] for a 4-3-2 network and a batch of 5.
+
+    Give a tuple of whole numbers. Recognised mistakes: the transposed shape (samples
+    as columns), the shape of X, of W^[1], of its transpose or of b^[1], and the output layer's
+    Z^[2].
+    """
     if answer is None:
         return wrong(_MISSING, "missing")
     entries = None
@@ -323,8 +330,10 @@ _SIZES_EX4 = [784, 128, 64, 10]
 def check_layers_and_params(answer) -> Feedback:
     """Exercise ex-02-count: ``answer = (L, P)`` for the network 784-128-64-10.
 
-    Expected L = 3 layers (the input layer is layer 0 and is not counted) and
-    P = 128·785 + 64·129 + 10·65 = 109386 parameters.
+    L counts the layers as the book does and P the weights and biases, both whole numbers.
+    Recognised mistakes: the input layer counted, only the hidden layers counted, the biases
+    left out, biases given to the input layer, the units counted instead of the parameters,
+    and a "+ 1" added to both sizes of a layer.
     """
     if answer is None:
         return wrong(_MISSING, "missing")
@@ -391,7 +400,9 @@ def check_xnor_network(W1, b1=None, W2=None, b2=None) -> Feedback:
 
     Shapes as in ``nbcore.Dense``: W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,) (a number for b2
     is accepted: it broadcasts the same way). XNOR is 1 when the two inputs are equal:
-    (0,0) -> 1, (0,1) -> 0, (1,0) -> 0, (1,1) -> 1. Every entry must be finite.
+    (0,0) -> 1, (0,1) -> 0, (1,0) -> 0, (1,1) -> 1. Every entry must be finite. Recognised
+    mistakes: a network for XOR (the opposite), W1 transposed, and a z exactly at the
+    threshold (step(0) = 0).
     """
     if W1 is None or b1 is None or W2 is None or b2 is None:
         return wrong("set W1, b1, W2 and b2 (replace every None), then run again.", "missing")
@@ -474,14 +485,15 @@ def _fwd_right(X, params):
 def check_fix_forward(forward) -> Feedback:
     """Check exercise ex-02-fix-forward: the reader's corrected ``forward(X, params)``.
 
-    A correct answer runs the layers in order, ``A = sigmoid(A @ W.T + b)`` for each ``(W, b)``
-    of ``params`` (each ``W`` of shape (n_out, n_in)), and returns the last ``A``. It is compared
-    with that on a 2-2-2 and a 3-3-3-3 network with square weights and on the running example
-    (a 2-3-1 network).
+    A correct answer runs the layers of ``params`` in order (each ``W`` of shape (n_out, n_in)),
+    a dense layer and then the sigmoid for each, and returns the last activation. It is
+    compared with nbcore's forward pass on a 2-2-2 and a 3-3-3-3 network with square weights
+    and on the running example (a 2-3-1 network).
 
     Recognised mistakes (the ``mistake`` of the feedback): ``unchanged`` (the given function,
-    both bugs), ``W_not_transposed`` (``A @ W`` instead of ``A @ W.T``) and
-    ``activation_outside_loop`` (``A = sigmoid(Z)`` after the loop, so every layer reads ``X``).
+    both bugs), ``W_not_transposed`` (the product with ``W`` still the wrong way round) and
+    ``activation_outside_loop`` (the activation still after the loop, so every layer reads
+    ``X``).
 
     Introduced in chapter 2 (Layers and forward propagation).
 
