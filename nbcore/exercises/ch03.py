@@ -33,7 +33,8 @@ from nbcore.exercises.ch01 import _uses_library
 
 #: The point of the hand computation of exercise ex-03-sigmoid-grad.
 SIGMOID_GRAD_Z = 3.0
-#: Exercise ex-03-chain: five sigmoid units a_l = sigma(a_{l-1}) (w = 1, b = 0), input x = 3.
+#: The input x and the depth of the chain of exercise ex-03-chain, a_l = sigma(a_{l-1}) with
+#: w = 1 and b = 0.
 CHAIN_X, CHAIN_DEPTH = 3.0, 5
 
 
@@ -106,10 +107,12 @@ def _not_callable(fn, name):
 # ----------------------------------------------------------------------------- exercise 1
 @guarded
 def check_sigmoid_grad(answer) -> Feedback:
-    """Exercise ex-03-sigmoid-grad: the reader's hand value of sigma'(3) = 0.0452, four decimals.
+    """Exercise ex-03-sigmoid-grad: the reader's hand value of sigma'(3), to four decimals.
 
-    One unit in the last place is allowed either way (0.0451 to 0.0453, or more digits); fewer
-    decimals (0.045, 0.05) get "precision".
+    One unit in the last place is allowed either way (more digits are fine); a near value with
+    fewer decimals gets "precision", one rounded too early "rounding". Recognised mistakes: the
+    formula applied to z instead of sigma(z), the value sigma(3) instead of the slope, one of
+    the two factors only, tanh's 1 - sigma^2, and the maximum slope sigma'(0).
     """
     early = _missing_or_nan(answer)
     if early is not None:
@@ -380,8 +383,10 @@ def _matches_significant(value, expected, digits):
 def check_chain_gradient(answer) -> Feedback:
     """Exercise ex-03-chain: d a_5 / d x for five sigmoid units with w = 1, b = 0 at x = 3.
 
-    The answer is 1.003e-4, asked to three significant digits: 0.99e-4 to 1.01e-4 pass (one unit
-    in the last place either way); a value within 10 % but outside gets "precision".
+    One number, to three significant digits (one unit in the last place either way); a value
+    within 10 % but outside gets "precision". Recognised mistakes: the bound 0.25^5 (every
+    z_l taken as 0), the activations multiplied instead of the slopes, the slopes added, the
+    formula applied to z instead of sigma(z), a factor left out, and a value above the bound.
     """
     early = _missing_or_nan(answer)
     if early is not None:
@@ -451,12 +456,15 @@ _TANH_Z = np.array([-1000.0, -3.0, -1.0, -0.25, 0.0, 0.5, 2.0, 1000.0])
 
 @guarded
 def check_tanh_via_sigmoid(my_tanh, my_tanh_grad) -> Feedback:
-    """Exercise ex-03-tanh-sigmoid: tanh(z) = 2 sigma(2z) - 1 and its derivative 4 sigma'(2z).
+    """Exercise ex-03-tanh-sigmoid: ``my_tanh(z)`` and ``my_tanh_grad(z)`` built from the sigmoid.
 
-    Tried on z from -1000 to 1000. The exercise allows only ``nc.sigmoid``: a function whose
-    code takes tanh, its derivative, exp, sinh or cosh from NumPy, math or nbcore gets
-    "not-via-sigmoid" even when its values are right (the code is read with ``inspect``; a
-    function whose source cannot be read is judged on its values).
+    Both are compared with tanh and its derivative on z from -1000 to 1000. The exercise
+    allows only ``nc.sigmoid``: a function whose code takes tanh, its derivative, exp, sinh or
+    cosh from NumPy, math or nbcore gets "not-via-sigmoid" even when its values are right (the
+    code is read with ``inspect``; a function whose source cannot be read is judged on its
+    values). Recognised mistakes: an overflow at z = ±1000, the sigmoid of z where it needs 2z,
+    1 - tanh for the derivative, a factor of the chain rule missing or misplaced, and tanh
+    returned for its slope.
     """
     for f, name in ((my_tanh, "my_tanh"), (my_tanh_grad, "my_tanh_grad")):
         early = _not_callable(f, name)
