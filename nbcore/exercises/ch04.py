@@ -43,14 +43,14 @@ __all__ = [
 
 LN10 = np.log(10.0)
 
-#: Exercise "BCE by hand": three samples.
+#: The labels y of the three samples of exercise ex-04-bce-hand (their p is ``BCE_P``).
 BCE_Y = np.array([1.0, 0.0, 1.0])
 BCE_P = np.array([0.8, 0.3, 0.5])
 
-#: Exercise "Huber by hand": residuals, delta = 1.
+#: The residuals r of exercise ex-04-huber (Huber threshold delta = 1).
 HUBER_R = np.array([0.5, -2.0, 3.0])
 
-#: Exercise "focal loss by hand": alpha = 0.25, gamma = 2.
+#: The labels y of exercise ex-04-focal (their p is ``FOCAL_P``; alpha = 0.25, gamma = 2).
 FOCAL_Y = np.array([1.0, 0.0, 0.0])
 FOCAL_P = np.array([0.6, 0.3, 0.1])
 
@@ -98,9 +98,10 @@ def _match(value, candidates):
 # ----------------------------------------------------------------------------- BCE by hand
 @guarded
 def check_bce_by_hand(answer) -> Feedback:
-    """Binary cross-entropy cost of p = [0.8, 0.3, 0.5] for y = [1, 0, 1] (natural log).
+    """Exercise ex-04-bce-hand: the binary cross-entropy cost of p = [0.8, 0.3, 0.5] for
+    y = [1, 0, 1] (natural log).
 
-    Correct: 0.4243 to four decimals (or more digits). Named mistakes: precision, log10, log2,
+    One number, to four decimals (or more digits). Named mistakes: precision, log10, log2,
     sum, sign, negative_class (-ln p for the y = 0 sample), not_reduced (an array).
     """
     value = _number(answer)
@@ -215,7 +216,9 @@ def _uses_nbcore(fn) -> bool:
 
 @guarded
 def check_rmse(rmse) -> Feedback:
-    """The reader's ``rmse(y_hat, y)`` (NumPy only) against ``nc.rmse`` on two batches.
+    """Exercise ex-04-rmse: the reader's ``rmse(y_hat, y)`` (NumPy only) against ``nc.rmse``.
+
+    Tried on two batches.
 
     Named mistakes: uses_nbcore (calls nbcore, which the exercise excludes),
     typo_yi_minus_yi, no_sqrt, sum, sum_no_sqrt, mae, not_reduced, modified_input, raised.
@@ -289,9 +292,9 @@ def check_rmse(rmse) -> Feedback:
 # ----------------------------------------------------------------------------- Huber by hand
 @guarded
 def check_huber_by_hand(answer) -> Feedback:
-    """Huber cost (delta = 1) of the residuals r = [0.5, -2, 3].
+    """Exercise ex-04-huber: the Huber cost (delta = 1) of the residuals r = [0.5, -2, 3].
 
-    Correct: 1.375 (to four decimals). Named mistakes: precision, missing_half,
+    One number, to four decimals. Named mistakes: precision, missing_half,
     missing_offset, sum, mse, mae, all_quadratic, not_reduced.
     """
     value = _number(answer)
@@ -367,9 +370,10 @@ def _focal_terms(alpha_pos, gamma):
 
 @guarded
 def check_focal_by_hand(answer) -> Feedback:
-    """Focal loss (alpha = 0.25, gamma = 2) of p = [0.6, 0.3, 0.1] for y = [1, 0, 0].
+    """Exercise ex-04-focal: the focal loss (alpha = 0.25, gamma = 2, the mean over the samples)
+    of p = [0.6, 0.3, 0.1] for y = [1, 0, 0].
 
-    Correct: 0.01510 to five decimals (or more digits). Named mistakes: precision,
+    One number, to five decimals (or more digits). Named mistakes: precision,
     p_instead_of_pt, alpha_wrong_class, gamma_ignored, alpha_ignored, log10, sum, sign,
     not_reduced.
     """
@@ -440,7 +444,9 @@ def _match_small(value, candidates):
 # ----------------------------------------------------------------------------- BCE from logits
 @guarded
 def check_bce_with_logits(bce_with_logits) -> Feedback:
-    """The reader's ``bce_with_logits(z, y)`` (a mean) on logits from -800 to 800.
+    """Exercise ex-04-bce-logits: the reader's ``bce_with_logits(z, y)`` (a mean).
+
+    Tried on logits from -800 to 800.
 
     Named mistakes: overflow, clamped (through probabilities), plus_zy, log10, sign, sum,
     large_logits (wrong only for z > 40), not_reduced, modified_input, raised.
@@ -541,13 +547,12 @@ def _bce_right(p, y):
 def check_fix_bce(bce) -> Feedback:
     """Check exercise ex-04-fix-bce: the reader's corrected ``bce(p, y)``.
 
-    A correct answer is the binary cross-entropy cost, the mean over the samples,
-    ``-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))``: 0.4243 for y = [1, 0, 1] and
-    p = [0.8, 0.3, 0.5]. It is also tried on two other batches.
+    A correct answer returns the binary cross-entropy cost, the mean over the samples. It is
+    compared with the chapter's formula on the first exercise's y and p and on two other batches.
 
     Recognised mistakes (the ``mistake`` of the feedback): ``unchanged`` (the given function,
     both bugs), ``sum`` (summed instead of averaged over the samples), ``negative_class``
-    (a sample with y = 0 still costs -ln p instead of -ln(1 - p)) and ``log10`` (the base-10
+    (a sample with y = 0 still costs as if its label were 1) and ``log10`` (the base-10
     logarithm).
 
     Introduced in chapter 4 (Loss and cost functions).
