@@ -97,9 +97,10 @@ def _neuron_reference():
 
 @guarded
 def check_neuron_grad(answer):
-    """``answer = (dL_dw, dL_db)`` for L = BCE(σ(w x + b), y), x = 1.5, w = -1, b = 0.5, y = 0.
+    """Exercise ex-05-neuron-grad: ``answer = (dL_dw, dL_db)`` for L = BCE(σ(w x + b), y),
+    x = 1.5, w = -1, b = 0.5, y = 0.
 
-    Correct: (0.4034, 0.2689) to four decimals (or more digits). Named mistakes: precision,
+    Two numbers, to four decimals (or more digits). Named mistakes: precision,
     sign, swapped, forgot_x, extra_sigma_prime, stopped_at_da, format.
     """
     arr = _pair(answer, "a pair (dL_dw, dL_db)")
@@ -155,9 +156,10 @@ def _batch_reference():
 
 @guarded
 def check_batch_update(answer):
-    """``answer = (w_new, b_new)`` after one SGD step on the mean BCE of the two samples.
+    """Exercise ex-05-batch-update: ``answer = (w_new, b_new)`` after one SGD step on the mean
+    BCE of the two samples.
 
-    Correct: (0.9577, -0.0543) to four decimals (or more digits). Named mistakes: precision,
+    Two numbers, to four decimals (or more digits). Named mistakes: precision,
     forgot_1_over_m, update_sign, gave_gradient, format.
     """
     arr = _pair(answer, "a pair (w_new, b_new)")
@@ -206,10 +208,10 @@ def _dense_case():
 def check_dense_backward(fn):
     """``fn(dZ, A_prev, W) -> (dW, db, dA_prev)``, checked on a batch of m = 4, 3 -> 2 units.
 
-    Used by ex-05-dense-backward and ex-05-find-bug. Correct: dW = dZᵀ A_prev (n_out, n_in),
-    db = dZ.sum(axis=0) (n_out,), dA_prev = dZ W (m, n_in). Named mistakes: dW_transposed,
-    extra_1_over_m, db_not_summed, shape (e.g. db kept as a (1, n_out) row), dW, db, dA_prev,
-    none, raised, modified_input, format.
+    Used by ex-05-dense-backward and ex-05-find-bug, for the layer Z = A_prev Wᵀ + b. Each
+    gradient has the shape of its array: dW (n_out, n_in), db (n_out,), dA_prev (m, n_in).
+    Named mistakes: dW_transposed, extra_1_over_m, db_not_summed, shape (e.g. db kept as a
+    (1, n_out) row), dW, db, dA_prev, none, raised, modified_input, format.
     """
     if fn is None:
         return wrong("define dense_backward, then pass the function itself.", "missing")
@@ -285,9 +287,10 @@ def check_dense_backward(fn):
 # ---- ex-05-double-backward: predict the relative error ----
 @guarded
 def check_double_backward_error(answer):
-    """The relative error gradcheck reports when every analytic gradient is doubled.
+    """Exercise ex-05-double-backward: the relative error gradcheck reports when every
+    analytic gradient is doubled.
 
-    Correct: 1/3, exact or to four decimals (0.3333). Named mistakes: precision, ratio,
+    One number, exact or to four decimals. Named mistakes: precision, ratio,
     denominator, zero, format.
     """
     value = _number(answer, "your predicted relative error")
@@ -317,7 +320,9 @@ def check_double_backward_error(answer):
 # ---- ex-05-sigmoid-backward: the reader's sigmoid_backward(dA, Z) ----
 @guarded
 def check_sigmoid_backward(fn):
-    """``fn(dA, Z) -> dZ`` for A = σ(Z), checked on a small batch of shape (2, 3).
+    """Exercise ex-05-sigmoid-backward: ``fn(dA, Z) -> dZ`` for A = σ(Z).
+
+    Checked on a small batch of shape (2, 3).
 
     Named mistakes: sigma_from_z, no_dA, sigma_not_grad, shape, none, raised,
     modified_input, format.
@@ -387,9 +392,10 @@ def _second_iteration_losses():
 
 @guarded
 def check_second_iteration(answer):
-    """The BCE loss of the running example after TWO SGD steps (η = 0.5).
+    """Exercise ex-05-second-iteration: the BCE loss of the running example after TWO SGD
+    steps (η = 0.5).
 
-    Correct: 0.2418 to four decimals (or more digits). Named mistakes: precision,
+    One number, to four decimals (or more digits). Named mistakes: precision,
     no_zero_grad, update_sign, one_step, format.
     """
     value = _number(answer, "the loss after two steps")
