@@ -2,8 +2,8 @@
 
 Each checker returns a :class:`~nbcore.exercises.Feedback` that names the likely mistake: a
 softmax without the max shift (overflow to ``nan``), a sum over the wrong axis of a batch, a
-logarithm in base 10, a missing minus sign, a gradient ``p - y`` computed with the label
-instead of the one-hot row.
+logarithm in base 10, a missing minus sign, a gradient computed with the label instead of the
+one-hot row.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ __all__ = [
     "check_temperature",
 ]
 
-#: Exercises "softmax by hand", "gradient" and "temperature": logits and true class.
+#: The logits z of exercises ex-06-softmax-hand, ex-06-grad and ex-06-temperature (true class
+#: ``HAND_CLASS``, temperature ``TEMPERATURE``).
 HAND_Z = np.array([2.0, 0.0, -1.0])
 HAND_CLASS = 1
 TEMPERATURE = 0.5
@@ -115,11 +116,12 @@ def _same(a, b, rtol=1e-6, atol=1e-9):
 # ----------------------------------------------------------------------------- by hand
 @guarded
 def check_softmax_by_hand(p, loss) -> Feedback:
-    """softmax([2, 0, -1]) and the cross-entropy loss for the true class 2 (label 1).
+    """Exercise ex-06-softmax-hand: softmax([2, 0, -1]) and the cross-entropy loss for the true
+    class 2 (label 1).
 
-    Correct: p = [0.8438, 0.1142, 0.0420] and loss = 2.1698, both to four decimals (or more
-    digits). Named mistakes: precision, not_normalised, normalised_logits, sigmoid, base10,
-    p_unknown, log10, sign, wrong_class, one_minus_p, loss_unknown, shape, type.
+    ``p`` three numbers and ``loss`` one, all to four decimals (or more digits). Named
+    mistakes: precision, not_normalised, normalised_logits, sigmoid, base10, p_unknown, log10,
+    sign, wrong_class, one_minus_p, loss_unknown, shape, type.
     """
     z, c = HAND_Z, HAND_CLASS
     expected_p = nc.softmax(z)
@@ -288,9 +290,9 @@ def _softmax_candidates(Z):
 # ----------------------------------------------------------------------------- check
 @guarded
 def check_stable_softmax(softmax) -> Feedback:
-    """The reader's ``softmax(Z)`` (NumPy only) for a batch Z of shape (m, k), rows = samples.
+    """Exercises ex-06-stable-softmax and ex-06-find-bug: the reader's ``softmax(Z)`` (NumPy only).
 
-    Used by ex-06-stable-softmax and ex-06-find-bug, on a (3, 3) and a (2, 4) batch with
+    Z is a batch of shape (m, k), one sample per row. Tried on a (3, 3) and a (2, 4) batch with
     logits up to ±1000. Named mistakes: no_max_shift, global_max, wrong_axis, keepdims_sum,
     keepdims, shape, uses_nbcore, modified_input, raised, missing, type.
     """
@@ -333,10 +335,11 @@ def check_stable_softmax(softmax) -> Feedback:
 # ----------------------------------------------------------------------------- gradient
 @guarded
 def check_softmax_ce_grad(grad) -> Feedback:
-    """dL/dz of softmax + cross-entropy for z = [2, 0, -1] and true class 2 (label 1).
+    """Exercise ex-06-grad: dL/dz of softmax + cross-entropy for z = [2, 0, -1] and true
+    class 2 (label 1).
 
-    Correct: p - y = [0.8438, -0.8858, 0.0420] to four decimals (or more digits). Named
-    mistakes: precision, sign, label_not_one_hot, forgot_y, dL_dp, wrong_class, shape, type.
+    Three numbers, to four decimals (or more digits). Named mistakes: precision, sign,
+    label_not_one_hot, forgot_y, dL_dp, wrong_class, shape, type.
     """
     z, c = HAND_Z, HAND_CLASS
     p = nc.softmax(z)
@@ -384,9 +387,9 @@ def check_softmax_ce_grad(grad) -> Feedback:
 # ----------------------------------------------------------------------------- temperature
 @guarded
 def check_temperature(p) -> Feedback:
-    """softmax(z / T) for z = [2, 0, -1] and T = 0.5.
+    """Exercise ex-06-temperature: softmax(z / T) for z = [2, 0, -1] and T = 0.5.
 
-    Correct: [0.9796, 0.0179, 0.0024] to four decimals (or more digits). Named mistakes:
+    Three numbers, to four decimals (or more digits). Named mistakes:
     precision, multiplied, ignored_T, divided_p, shape, type.
     """
     z, T = HAND_Z, TEMPERATURE
@@ -423,10 +426,10 @@ def check_temperature(p) -> Feedback:
 # ----------------------------------------------------------------------------- logsumexp
 @guarded
 def check_logsumexp(logsumexp) -> Feedback:
-    """The reader's ``logsumexp(z)`` for a 1-D array z, finite for logits of ±1000.
+    """Exercise ex-06-logsumexp: the reader's ``logsumexp(z)`` for a 1-D array z.
 
-    Named mistakes: overflow, underflow, forgot_m, log10, max_only, not_reduced,
-    modified_input, raised, missing, type.
+    It must stay finite and exact for logits of ±1000. Named mistakes: overflow, underflow,
+    forgot_m, log10, max_only, not_reduced, modified_input, raised, missing, type.
     """
     cases = [
         np.array([1.0, 2.0, 3.0]),
