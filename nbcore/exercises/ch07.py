@@ -314,11 +314,10 @@ def check_momentum_step(momentum_step) -> Feedback:
     """Exercise ex-07-momentum: ``momentum_step(theta, v, g, lr, mu) -> (theta, v)``.
 
     Run from theta = 1, v = 0 on f = 1.5 theta^2 (g = 3 theta) for ten steps with lr = 0.1,
-    mu = 0.9, and compared with ``nc.SGD(momentum=0.9)``. Either common form is right:
-    PyTorch's (v = mu v + g, theta -= lr v) or the classic one (v = mu v - lr g, theta += v);
-    the message says which one the reader wrote. Recognises the average form
-    (v = mu v + (1 - mu) g, steps 1 - mu times as long), plain SGD, Nesterov momentum, the
-    wrong sign and updating theta before v.
+    mu = 0.9, and compared with ``nc.SGD(momentum=0.9)``. Either common form is right,
+    PyTorch's or the classic one; the message says which one the reader wrote. Recognises the
+    averaging form (with dampening, steps 1 - mu times as long), plain SGD, Nesterov momentum,
+    the wrong sign and updating theta before v.
     """
     early = _not_callable(momentum_step, "momentum_step")
     if early is not None:
@@ -393,17 +392,18 @@ def check_momentum_step(momentum_step) -> Feedback:
 
 # ----------------------------------------------------------------------------- ex-07-lr-threshold
 def lr_threshold(curvatures=LR_CURVATURES):
-    """The largest learning rate for which gradient descent converges: 2 / c, with c the
-    largest curvature."""
+    """The reference answer of exercise ex-07-lr-threshold: the largest learning rate for which
+    gradient descent converges on the quadratic with these curvatures."""
     return 2.0 / max(curvatures)
 
 
 @guarded
 def check_lr_threshold(answer) -> Feedback:
-    """Exercise ex-07-lr-threshold: the largest stable lr on f(x, y) = 2x^2 + 10y^2 (= 0.1).
+    """Exercise ex-07-lr-threshold: the largest stable lr on f(x, y) = 2x^2 + 10y^2.
 
-    Recognises 2 / (the flat curvature), 1 / c, the coefficients read as curvatures, and the
-    optimal (fastest) rate 2 / (c_min + c_max) given instead of the threshold.
+    One number. Recognises the threshold of the flat direction instead of the steep one, a
+    threshold half as large, the coefficients of f read as curvatures, and the optimal
+    (fastest) rate given instead of the threshold.
     """
     if answer is None:
         return wrong("set `lr_max` to a number first (it is still None).", "missing")
@@ -672,13 +672,13 @@ def _adam_run(fn, args):
 def check_fix_adam(adam_step) -> Feedback:
     """Check exercise ex-07-fix-adam: the reader's corrected ``adam_step(theta, m, v, g, t, ...)``.
 
-    A correct answer is PyTorch's Adam step with bias correction and epsilon outside the root,
-    ``theta - lr * m_hat / (sqrt(v_hat) + eps)``: three steps from the same start must give the
-    thetas, m and v of ``nc.Adam`` (relative tolerance 1e-9), with eps = 1e-8 and with eps = 0.1.
+    A correct answer is PyTorch's Adam step (the chapter's equation): three steps from the
+    same start must give the thetas, m and v of ``nc.Adam`` (relative tolerance 1e-9), with
+    eps = 1e-8 and with eps = 0.1.
 
     Recognised mistakes (the ``mistake`` of the feedback): ``unchanged`` (the given function,
-    both bugs), ``no-bias-correction`` (m and v used without dividing by 1 - beta**t) and
-    ``eps-inside-sqrt`` (``sqrt(v_hat + eps)`` instead of ``sqrt(v_hat) + eps``),
+    both bugs), ``no-bias-correction`` (m and v still used without their bias correction),
+    ``eps-inside-sqrt`` (epsilon still in the wrong place relative to the square root),
     ``returns-corrected-moments`` (m_hat and v_hat returned instead of m and v); ``format``
     when the result is not three arrays ``(theta, m, v)`` of theta's shape, and
     ``modified_input`` when the function changes the caller's arrays in place.
@@ -734,15 +734,14 @@ def check_fix_adam(adam_step) -> Feedback:
 def check_momentum_velocity(answer) -> Feedback:
     """Check exercise ex-07-momentum-velocity: ``answer = (v_3, ratio)`` for a constant gradient.
 
-    A correct answer, for PyTorch's momentum ``v_t = mu v_{t-1} + g_t`` with mu = 0.9, g = 1
-    and v_0 = 0, is ``(2.71, 10)``: v_3 = 1 + 0.9 + 0.81, and the limit of v_t / g is
-    1 / (1 - mu) (to 1e-3).
+    For PyTorch's momentum ``v_t = mu v_{t-1} + g_t`` with mu = 0.9, g = 1 and v_0 = 0: the
+    velocity after the third step and the limit of v_t / g, two numbers (to 1e-3).
 
     Recognised mistakes (the ``mistake`` of the feedback): ``missing``, ``format`` and
     ``not-finite`` (no usable pair of numbers), ``swapped`` (the two numbers in the wrong
-    order), ``dampening`` (the averaging form ``mu v + (1 - mu) g``: 0.271 and 1),
-    ``off-by-one`` (v_2 = 1.9 or v_4 = 3.439 for v_3, or mu / (1 - mu) = 9 for the ratio),
-    ``rounding`` (2.7), ``inverted`` (1 - mu = 0.1), and ``v3`` or ``ratio`` for any other wrong
+    order), ``dampening`` (the averaging form of momentum), ``off-by-one`` (the velocity one
+    step early or late, or the limit without the current gradient's term), ``rounding`` (v_3
+    rounded), ``inverted`` (the ratio upside down), and ``v3`` or ``ratio`` for any other wrong
     value.
 
     Introduced in chapter 7 (Optimizers).
