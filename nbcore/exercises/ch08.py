@@ -1,10 +1,10 @@
 """Checkers for the exercises of chapter 8 (Training a network end to end).
 
 Each ``check_*`` returns a :class:`~nbcore.exercises.Feedback` that names the most likely
-mistake: a course's L2 strength used without converting it (its lambda' / m is the book's
-lambda) or with the penalty's 1/2 left in, dropout without the
-1/(1 - p) rescaling or still active in evaluation mode, high bias confused with high variance,
-equal (not only zero) initial weights, an under- or over-fitting spiral classifier.
+mistake: a course's L2 strength used without converting it to the book's lambda or with the
+penalty's 1/2 left in, dropout without its rescaling or still active in evaluation mode, high
+bias confused with high variance, equal (not only zero) initial weights, an under- or
+over-fitting spiral classifier, a training loop with a bug left in.
 """
 
 from __future__ import annotations
@@ -50,9 +50,8 @@ def _number(x):
 
 
 # --- Exercise 1: one L2-regularised update by hand -------------------------------------------
-#: The numbers of exercise ex-08-l2: weight, gradient of the unregularised cost, the course's
-#: lambda' (of its penalty lambda' / (2m) sum w^2), m, lr. The book's lambda (``weight_decay``)
-#: is lambda' / m = 0.02.
+#: The numbers of exercise ex-08-l2 -- weight, gradient of the unregularised cost, the course's
+#: lambda' (of its penalty lambda' / (2m) sum w^2), m, lr.
 L2_EXERCISE = {"w": 1.5, "dJ_dw": 0.3, "lam": 0.5, "m": 25, "lr": 0.1}
 
 
@@ -68,12 +67,11 @@ def check_l2_update(answer) -> Feedback:
 
     With :math:`w = 1.5`, :math:`\\partial J/\\partial w = 0.3`, a course's penalty
     :math:`\\frac{\\lambda'}{2m}\\sum w^2` with :math:`\\lambda' = 0.5`, :math:`m = 25`, and
-    :math:`\\eta = 0.1`: the book's :math:`\\lambda = \\lambda'/m = 0.02` (``weight_decay``),
-    :math:`g = 0.3 + 0.02 \\cdot 1.5 = 0.33` and
-    :math:`w \\leftarrow 1.5 - 0.1 \\cdot 0.33 = 1.467`, to three decimals (a near ``w_new``
-    with fewer gets "precision"). Recognises the term left out, the course's lambda' not divided
-    by m, the penalty's 1/2 kept, the term subtracted, the penalty added instead of its
-    derivative, and in the step the wrong sign or no learning rate.
+    :math:`\\eta = 0.1`: the regularised gradient g and the weight after the step, two numbers
+    to three decimals (a near ``w_new`` with fewer gets "precision"). Recognises the term left
+    out, the course's lambda' used without converting it, the penalty's 1/2 kept, the term
+    subtracted, the penalty added instead of its derivative, and in the step the wrong sign or
+    no learning rate.
     """
     if answer is None:
         return wrong(_MISSING, "missing")
@@ -158,7 +156,7 @@ def check_dropout(dropout) -> Feedback:
     divided by (1 - p), the mask drawn with ``rng.random(A.shape)``; evaluation
     (``training=False``): an unchanged copy of A. The checker runs it on a large array with a
     seeded rng and checks the fraction of zeros, that the mask comes from ``rng.random(A.shape)``
-    (keep where it is >= p, or < 1 - p), the kept values, the mean, the evaluation mode, and that
+    (either way of comparing it with p), the kept values, the mean, the evaluation mode, and that
     the result is a new array and A itself is not modified. Recognises keep and drop swapped,
     a mask per row or column, no rescaling or the wrong one, dropout or rescaling in evaluation
     mode, an rng other than the one given, A returned itself or changed in place.
@@ -340,9 +338,10 @@ _WHY = {
 def check_diagnosis(answer) -> Feedback:
     """Exercise ex-08-diagnosis: a dict ``{"A": ..., "B": ..., "C": ..., "D": ...}`` of
     "high bias", "high variance", "both" or "good" for the (training error, dev error) pairs of
-    :data:`DIAGNOSIS_CASES` (a human's error is about 0 %).
-
-    Expected: A high bias, B good, C high variance, D both.
+    :data:`DIAGNOSIS_CASES` (a human's error is about 0 %); synonyms such as "underfitting"
+    are accepted. Recognises bias and variance swapped, the gap between dev and training error
+    ignored, and the training error not compared with what is achievable; otherwise the
+    message names a model whose diagnosis is wrong.
     """
     if answer is None:
         return wrong(_MISSING, "missing")
@@ -395,7 +394,7 @@ def check_diagnosis(answer) -> Feedback:
 @guarded
 def check_symmetry(answer) -> Feedback:
     """Exercise ex-08-symmetry: the number of distinct rows of W^[1] after training a network
-    whose weights all start at the same non-zero value (answer: 1)."""
+    whose weights all start at the same non-zero value (a whole number)."""
     if answer is None:
         return wrong(_MISSING, "missing")
     v = _number(answer)
@@ -560,15 +559,14 @@ def _epoch_run(fn, args):
 def check_fix_training_loop(train_epoch) -> Feedback:
     """Check exercise ex-08-fix-loop: the reader's corrected ``train_epoch``.
 
-    A correct answer, ``train_epoch(model, loss_fn, optimizer, X, Y, batch_size, rng)``, shuffles
-    once per epoch and, for each mini-batch, calls ``optimizer.zero_grad()``, runs the model on
-    ``X[idx]``, the loss on ``Y[idx]`` (inputs and labels shuffled together), backward, and
-    ``optimizer.step()``. Two epochs on a seeded 2-4-1 network must give the parameters of a
-    correct loop (relative tolerance 1e-9), for two seeds and batch sizes.
+    A correct answer, ``train_epoch(model, loss_fn, optimizer, X, Y, batch_size, rng)``, runs
+    one epoch of mini-batch gradient descent with a new shuffle, as the chapter's training loop
+    does. Two epochs on a seeded 2-4-1 network must give the parameters of a correct loop
+    (relative tolerance 1e-9), for two seeds and batch sizes.
 
     Recognised mistakes (the ``mistake`` of the feedback): ``unchanged`` (the given function,
-    both bugs), ``no_zero_grad`` (gradients accumulate from one mini-batch to the next) and
-    ``labels_not_shuffled`` (``Y[start : start + batch_size]`` with the shuffled ``X[idx]``).
+    both bugs), ``no_zero_grad`` (gradients still accumulate from one mini-batch to the next)
+    and ``labels_not_shuffled`` (the labels of a mini-batch still not those of its inputs).
 
     Introduced in chapter 8 (Training a network end to end).
 
