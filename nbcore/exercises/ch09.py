@@ -58,7 +58,8 @@ def _vector(answer, n):
 
 
 # --- Exercise 1: batch norm by hand ----------------------------------------------------------
-#: ex-09-bn: one unit, a batch of three, gamma, beta and eps (PyTorch's default).
+#: The numbers of exercise ex-09-bn -- one unit, a batch of three, gamma, beta and eps
+#: (PyTorch's default).
 BN_EXERCISE = {"z": (-1.0, 1.0, 6.0), "gamma": 0.5, "beta": -1.0, "eps": 1e-5}
 
 
@@ -76,11 +77,10 @@ def _bn(var_fn, gamma=None, beta=None, root=True):
 def check_batchnorm_by_hand(answer) -> Feedback:
     """Exercise ex-09-bn: ``answer = (mu, var, y)`` for z = (-1, 1, 6), gamma 0.5, beta -1.
 
-    mu = 2, var = 26/3 = 8.6667 (biased), y = 0.5 (z - 2)/sqrt(8.66668) - 1
-    = (-1.5095, -1.1698, -0.3206), all to four decimals (an answer within 0.01 with fewer gets
-    "precision"). Recognises the mean, the unbiased variance (in var or in y), the standard
-    deviation for the variance, y without gamma and beta, without the square root, or shifted
-    before it is scaled.
+    The batch mean, the variance the layer normalises with and the three outputs, all to four
+    decimals (an answer within 0.01 with fewer gets "precision"). Recognises a wrong mean, the
+    unbiased variance (in var or in y), the standard deviation for the variance, y without
+    gamma and beta, without the square root, or shifted before it is scaled.
     """
     if answer is None:
         return wrong(_MISSING, "missing")
@@ -176,7 +176,8 @@ def check_batchnorm_by_hand(answer) -> Feedback:
 
 
 # --- Exercise 2: a warm-up + cosine schedule ------------------------------------------------
-#: ex-09-schedule: peak lr, warm-up (start factor, epochs), cosine epochs, epochs asked for.
+#: The numbers of exercise ex-09-schedule -- peak lr, warm-up (start factor, epochs), cosine
+#: epochs, epochs asked for.
 SCHEDULE_EXERCISE = {"lr": 0.4, "start_factor": 0.25, "warmup": 3, "cosine": 4, "epochs": 7}
 
 
@@ -204,9 +205,9 @@ def _by_epoch(a, ok):
 def check_schedule_values(answer) -> Feedback:
     """Exercise ex-09-schedule: the learning rates of epochs 0 to 6 (a list of 7 numbers).
 
-    Right: (0.1, 0.2, 0.3, 0.4, 0.3414, 0.2, 0.0586), to four decimals (an answer within 0.01 with
-    fewer gets "precision"). Recognises the list started one epoch late, the cosine in degrees,
-    the warm-up left out, and a wrong cosine after a right warm-up.
+    Each to four decimals (an answer within 0.01 with fewer gets "precision"). Recognises the
+    list started one epoch late, the cosine in degrees, the warm-up left out, and a wrong
+    cosine after a right warm-up.
     """
     if answer is None:
         return wrong(_MISSING, "missing")
@@ -391,9 +392,9 @@ def check_clip_by_norm(fn) -> Feedback:
 def check_init_loss(answer, k=26) -> Feedback:
     """Exercise ex-09-init-loss: the expected cross-entropy at initialisation for k = 26 classes.
 
-    Right: ln 26 = 3.2581, to two decimals (3.26; an answer within 0.1 with fewer gets
-    "precision"). Recognises log10, log2, the probability 1/k, the error rate (k - 1)/k, the
-    wrong sign and ln 10 (the digits' ten classes).
+    One number, to two decimals (an answer within 0.1 with fewer gets "precision"). Recognises
+    a logarithm in base 10 or 2, the probability of the true class or the error rate given
+    instead of the loss, the wrong sign, and the loss of the digits' ten classes instead of k.
     """
     if answer is None:
         return wrong(_MISSING, "missing")
@@ -442,7 +443,8 @@ def check_init_loss(answer, k=26) -> Feedback:
 
 
 # --- Exercise 5: find the bugs in a training loop -------------------------------------------
-#: ex-09-bug: a training loop with two bugs (shown with line numbers in the chapter).
+#: The training loop of exercise ex-09-bug, with two bugs (shown with line numbers in the
+#: chapter).
 BUGGY_LOOP = """\
 model = nc.Sequential(nc.Dense(64, 32), nc.BatchNorm1d(32), nc.ReLU(), nc.Dense(32, 10))
 opt = nc.SGD(model.parameters(), lr=0.1, momentum=0.9)
@@ -459,7 +461,8 @@ for epoch in range(20):
     dev_loss = loss_fn(model(X_dev), y_dev)
     print(epoch, round(loss, 4), round(dev_loss, 4))"""
 
-#: The lines (1-based) with a bug, and why.
+# The lines (1-based) with a bug, and why. A plain comment, not a ``#:`` one: the API page
+# would show the answer of ex-09-bug.
 BUG_LINES = {
     11: "sched.step() runs after every batch: the 20-epoch cosine is over after 20 batches, "
     "then climbs back up; step it once per epoch, after the batch loop (one indent less)",
@@ -482,7 +485,11 @@ _FINE = {
 
 @guarded
 def check_find_the_bug(answer) -> Feedback:
-    """Exercise ex-09-bug: ``answer`` = the set of line numbers with a bug (``{11, 12}``)."""
+    """Exercise ex-09-bug: ``answer``, the set of the line numbers of ``BUGGY_LOOP`` with a bug.
+
+    Line numbers start at 1. A correct line blamed gets "false-positive" (the message says why
+    the line is right); a bug missed gets a hint where to look.
+    """
     if answer is None:
         return wrong(_MISSING, "missing")
     if isinstance(answer, (int, np.integer)) and not isinstance(answer, bool):
@@ -526,7 +533,11 @@ def check_find_the_bug(answer) -> Feedback:
 @guarded
 def check_search_budget(answer) -> Feedback:
     """Exercise ex-09-budget: distinct learning rates tried by a 4 × 4 grid and by 16 random
-    trials over (learning rate, dropout): ``answer = (grid, random)``, right (4, 16)."""
+    trials over (learning rate, dropout): ``answer = (grid, random)``, two whole numbers.
+
+    Recognises the grid's trials counted instead of its learning rates, and random search
+    counted like the grid.
+    """
     if answer is None:
         return wrong(_MISSING, "missing")
     try:
