@@ -218,9 +218,7 @@ def _uses_nbcore(fn) -> bool:
 def check_rmse(rmse) -> Feedback:
     """Exercise ex-04-rmse: the reader's ``rmse(y_hat, y)`` (NumPy only) against ``nc.rmse``.
 
-    Tried on two batches.
-
-    Named mistakes: uses_nbcore (calls nbcore, which the exercise excludes),
+    Tried on two batches. Named mistakes: uses_nbcore (calls nbcore, which the exercise excludes),
     typo_yi_minus_yi, no_sqrt, sum, sum_no_sqrt, mae, not_reduced, modified_input, raised.
     """
     if rmse is None:
@@ -446,10 +444,9 @@ def _match_small(value, candidates):
 def check_bce_with_logits(bce_with_logits) -> Feedback:
     """Exercise ex-04-bce-logits: the reader's ``bce_with_logits(z, y)`` (a mean).
 
-    Tried on logits from -800 to 800.
-
-    Named mistakes: overflow, clamped (through probabilities), plus_zy, log10, sign, sum,
-    large_logits (wrong only for z > 40), not_reduced, modified_input, raised.
+    Tried on logits from -800 to 800. Named mistakes: overflow, clamped (through
+    probabilities), plus_zy, log10, sign, sum, large_logits (wrong only for z > 40),
+    not_reduced, modified_input, raised.
     """
     z = np.array([-800.0, -2.0, 0.0, 3.0, 40.0])
     y = np.array([1.0, 0.0, 1.0, 1.0, 0.0])
