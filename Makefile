@@ -22,6 +22,13 @@ LAB_PORT ?= 8888
 # Optional: PyTorch's CPU wheel, when the machine has it on disk (never downloaded: the PyPI
 # build pulls gigabytes of CUDA). With it, tests compare nbcore with torch; without, they skip.
 TORCH_WHEELS ?= /opt/wheels
+# Matplotlib's font cache lists font files by path, shared by every environment of the user
+# (~/.cache/matplotlib): one written while another checkout's .venv was being deleted lacked
+# matplotlib's own fonts, and every figure then warned "findfont: ... not found" into the
+# notebooks' outputs. Each checkout keeps its own, next to its .venv, built before any notebook
+# runs (a first build prints "Matplotlib is building the font cache" into the output).
+export MPLCONFIGDIR ?= $(CURDIR)/$(VENV)/matplotlib
+FONT_CACHE = $(BIN)/python -c 'import matplotlib.font_manager'
 # pytest-xdist: two worker processes (this machine's cores), one test file at a time each, so a
 # notebook's cells run in order in one kernel (nbval) and a module's browser stays its own.
 # PYTEST_WORKERS= (empty) runs everything in one process.
@@ -60,6 +67,7 @@ assets:
 
 # From clean: Sphinx does not re-read a notebook when only nbcore changed.
 book: venv assets
+	@$(FONT_CACHE)
 	@t0=$$(date +%s); rm -rf _build; \
 	$(BIN)/jupyter-book build . -W -n --keep-going; \
 	chmod -R a+rX _build; \
@@ -92,6 +100,7 @@ test: devvenv browser pdftools book
 	exit $$rc
 
 outputs: venv
+	@$(FONT_CACHE)
 	$(BIN)/jupyter execute --inplace --timeout=600 $(NOTEBOOKS)
 
 lab: devvenv

@@ -76,17 +76,7 @@ def _light_widget_pages(app, pagename, templatename, context, doctree):
 
         scripts[:] = [js for js in scripts if not widget_machinery(js)]
     if "<img " in body:
-        body = _FRAME_ALT.sub(_describe_frame, body)
         context["body"] = body.replace("<img ", '<img loading="lazy" ')
-
-
-# A kernel-free control's frames carry only their value as alt text ("b = -1.50"): say that the
-# image is the control's figure at that value, so a screen reader announces more than a number.
-_FRAME_ALT = re.compile(r'<img [^>]*class="nbcore-kf-frame"[^>]*>')
-
-
-def _describe_frame(match):
-    return re.sub(r'alt="([^"]*)"', r'alt="The interactive figure at \1"', match.group(0), count=1)
 
 
 def _timestamp(value: str) -> float:

@@ -200,7 +200,9 @@ def kernel_free_html(
     play_interval : int, optional
         With a value (milliseconds per frame), a Play/Pause button steps through the frames.
     alt : str, optional
-        Alt text of the frames (default: "<description> = <label>").
+        What the pictures show, e.g. ``"The step neuron's output over the plane"``: each frame's
+        alt text is ``"<alt>, at <description> = <label>"`` (default: ``"<description> =
+        <label>"`` alone).
     classes : sequence of str
         Extra CSS classes of the outer box.
     """
@@ -245,7 +247,7 @@ def kernel_free_html(
         w, h = png_size(png)
         cw, ch = round(w / scale), round(h / scale)
         data = base64.b64encode(png).decode("ascii")
-        text = esc(alt if alt is not None else f"{description} = {label}")
+        text = esc(f"{alt}, at {description} = {label}" if alt else f"{description} = {label}")
         hidden = "" if i == start else " hidden"
         parts.append(
             f'<img class="nbcore-kf-frame" src="data:image/png;base64,{data}" width="{cw}" '
@@ -265,6 +267,7 @@ def frame_scrubber(
     dpi: int = 72,
     readout: bool = True,
     width: str | None = None,
+    alt: str | None = None,
 ):
     """A slider over precomputed figures that works in Jupyter and in the static HTML book.
 
@@ -294,6 +297,8 @@ def frame_scrubber(
     width : str, optional
         CSS width of the frames in Jupyter (e.g. ``"420px"``); default: the figure's size at
         ``dpi``, narrower on narrow screens.
+    alt : str, optional
+        What the pictures show (the frames' alt text, see :func:`kernel_free_html`).
 
     Returns
     -------
@@ -341,7 +346,7 @@ def frame_scrubber(
     # Drawn at FRAME_SCALE x the size the figure has at `dpi`, shown at that size (2x screens).
     pngs = [figure_to_png(render(v), dpi=dpi * FRAME_SCALE, colors=64) for v in values]
     return frames_control(
-        pngs, labels, description, start=start_index, readout=readout, width=width
+        pngs, labels, description, start=start_index, readout=readout, width=width, alt=alt
     )
 
 
@@ -358,13 +363,15 @@ def frames_control(
     scale: float = FRAME_SCALE,
     classes: Sequence[str] = (),
     describe: Callable[[], str] | None = None,
+    alt: str | None = None,
 ):
     """A kernel-free control over ready PNG frames (what :func:`frame_scrubber` builds).
 
     ``pngs`` are drawn at ``scale`` device pixels per CSS pixel. The result is an
     ``ipywidgets.VBox`` (a ``SelectionSlider`` ``jslink``-ed to a ``Stack`` of images, plus a
     ``Play`` button and a ``Stack`` of HTML readouts when asked) whose display also carries the
-    ``kernel_free_html`` view of the same frames, which the HTML book shows.
+    ``kernel_free_html`` view of the same frames, which the HTML book shows. ``alt`` says what
+    the pictures show (the frames' alt text, see :func:`kernel_free_html`).
     """
     import ipywidgets as widgets
 
@@ -419,6 +426,7 @@ def frames_control(
         "play_interval": play_interval,
         "scale": scale,
         "classes": list(classes),
+        "alt": alt,
     }
     return box
 

@@ -373,7 +373,11 @@ def activation_scrubber(values=None, start=1.0):
     if values is None:
         values = np.round(np.arange(-3, 3.01, 0.5), 1)
     comparison = Comparison()  # one figure, updated per frame (figure_to_png's close is harmless)
-    return frame_scrubber(comparison.at, list(values), "z", start=start, fmt="{:.1f}")
+    alt = (
+        "Sigmoid, tanh, ReLU and GELU (left) and their slopes g'(z) (right), each marked at z, "
+        "the slopes listed below"
+    )
+    return frame_scrubber(comparison.at, list(values), "z", start=start, fmt="{:.1f}", alt=alt)
 
 
 def default_state_figure(name="sigmoid", z=1.0, alpha=0.1):

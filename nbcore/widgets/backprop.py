@@ -473,6 +473,10 @@ def backprop_stepper(stepper=None, *, start=0, dpi=80):
         play_interval=1200,
         classes=("nbcore-kernel-free", "nbcore-backprop-frames"),
         describe=lambda: f"BackpropStepperWidget(frames={n})",
+        alt=(
+            "The 2-3-1 network with every weight, bias, z and activation, the step's value in "
+            "blue (forward), vermillion (gradient) or green (updated parameter)"
+        ),
     )
     box.children[0].children[0].add_class("nbcore-ctl-step")
     return box

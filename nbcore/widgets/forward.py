@@ -317,7 +317,11 @@ def forward_scrubber(model=None, x2=0.5, values=None):
         return view.fig
 
     start = 1.0 if 1.0 in list(values) else None
-    return frame_scrubber(render, list(values), "x\u2081", start=start, fmt="{:.1f}")
+    alt = (
+        f"The network's forward pass for the input (x1, x2 = {x2:g}): every weight, bias, "
+        "pre-activation z and activation a, coloured by its value"
+    )
+    return frame_scrubber(render, list(values), "x\u2081", start=start, fmt="{:.1f}", alt=alt)
 
 
 def show_forward_explorer(model=None, x1=1.0, x2=0.5):

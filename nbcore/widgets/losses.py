@@ -240,7 +240,13 @@ def outlier_scrubber(values=None, delta=1.0):
         )
         return fig  # the same figure each time, updated in place
 
-    return frame_scrubber(render, list(values), "outlier raised by", start=6.0, fmt="{:.0f}")
+    alt = (
+        "Points on a line with one outlier, and the lines fitted by MSE, MAE and Huber "
+        f"(δ = {delta:g}) with their slopes"
+    )
+    return frame_scrubber(
+        render, list(values), "outlier raised by", start=6.0, fmt="{:.0f}", alt=alt
+    )
 
 
 # --------------------------------------------------------------------------- the explorer

@@ -580,7 +580,12 @@ def bias_scrubber(values=None, *, w1=1.0, w2=1.0, g="step", start=-1.5, dpi=80):
     def render(b):
         return explorer.update(b=float(b)).figure
 
-    return frame_scrubber(render, values, "b", start=start, fmt="{:.2f}", dpi=dpi)
+    alt = (
+        f"The neuron a = {g}({w1:g}·x1 + {w2:g}·x2 + b) over the plane: where its output is 1 "
+        "or 0, its decision line, the four corners of the truth table, their values and the gate"
+        " it computes"
+    )
+    return frame_scrubber(render, values, "b", start=start, fmt="{:.2f}", dpi=dpi, alt=alt)
 
 
 # ---- static figures of the chapter -------------------------------------------------------------

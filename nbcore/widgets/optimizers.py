@@ -709,4 +709,8 @@ def race_scrubber(values=SCRUBBER_STEPS, start=50):
     from nbcore.widgets._html import frame_scrubber
 
     values = list(values)
-    return frame_scrubber(RaceFrames(max(values)), values, "steps shown", start=start)
+    alt = (
+        "SGD, Momentum, AdaGrad, RMSprop and Adam racing on three surfaces (an ill-conditioned "
+        "quadratic, Rosenbrock's valley, a saddle): their paths over the contour lines, and f"
+    )
+    return frame_scrubber(RaceFrames(max(values)), values, "steps shown", start=start, alt=alt)

@@ -512,7 +512,12 @@ def playground_scrubber(epochs=None, **config):
     for epoch in epochs:
         pg.step(epoch - pg.epoch)
         frames.append(_palette_png(pg.fig))
-    return frames_control(frames, [str(e) for e in epochs], "epoch", start=len(epochs) - 1)
+    alt = (
+        f"The network's decision regions over the {pg.config['dataset']} data, and its "
+        "training and dev loss so far"
+    )
+    labels = [str(e) for e in epochs]
+    return frames_control(frames, labels, "epoch", start=len(epochs) - 1, alt=alt)
 
 
 def _palette_png(fig, colors=64):

@@ -201,7 +201,8 @@ def schedule_scrubber(peak=1.0, warmup=5):
         pngs.append(figure_to_png(fig, dpi=72 * FRAME_SCALE, close=False, colors=64))
     plt.close(fig)
     start = SCHEDULES.index("warm-up + cosine")
-    return frames_control(pngs, list(SCHEDULES), "schedule", start=start)
+    alt = f"The learning rate of every epoch under the schedule (peak {peak:g}, warm-up {warmup})"
+    return frames_control(pngs, list(SCHEDULES), "schedule", start=start, alt=alt)
 
 
 def show_schedule_explorer(**config):

@@ -263,4 +263,5 @@ def temperature_scrubber(z=(2.0, 1.0, 0.0), temps=None, target=0):
         ex.set(T=T)
         return ex.fig  # the same figure each time, updated in place
 
-    return frame_scrubber(render, list(temps), "temperature T", start=1.0, fmt="{:g}")
+    alt = f"Bars of softmax(z / T) for the logits z = {tuple(float(v) for v in z)}"
+    return frame_scrubber(render, list(temps), "temperature T", start=1.0, fmt="{:g}", alt=alt)

@@ -104,6 +104,18 @@ def test_every_figure_has_alt_text(html_dir, page):
     assert not bad, f"{page}: images without a description:\n" + "\n".join(bad)
 
 
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_control_frames_say_what_they_show(html_dir, page):
+    # A kernel-free control's frame: "<what the picture shows>, at <control> = <value>", given by
+    # its builder in nbcore.widgets (the value alone tells a screen reader little).
+    bad = [
+        img.get("alt", "")
+        for img in soup(page_file(page)).select("img.nbcore-kf-frame")
+        if not re.fullmatch(r".{30,}, at .+ = .+", img.get("alt", ""))
+    ]
+    assert not bad, f"{page}: control frames without a description: {sorted(set(bad))[:5]}"
+
+
 def _binder_url(stem: str) -> str:
     cfg = book_config()
     repo = cfg["repository"]["url"].removeprefix("https://github.com/").strip("/")
