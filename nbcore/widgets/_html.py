@@ -298,7 +298,7 @@ def frame_scrubber(
         CSS width of the frames in Jupyter (e.g. ``"420px"``); default: the figure's size at
         ``dpi``, narrower on narrow screens.
     alt : str, optional
-        What the pictures show (the frames' alt text, see :func:`kernel_free_html`).
+        What the pictures show (the frames' alt text, see ``kernel_free_html``).
 
     Returns
     -------
@@ -371,7 +371,7 @@ def frames_control(
     ``ipywidgets.VBox`` (a ``SelectionSlider`` ``jslink``-ed to a ``Stack`` of images, plus a
     ``Play`` button and a ``Stack`` of HTML readouts when asked) whose display also carries the
     ``kernel_free_html`` view of the same frames, which the HTML book shows. ``alt`` says what
-    the pictures show (the frames' alt text, see :func:`kernel_free_html`).
+    the pictures show (the frames' alt text, see ``kernel_free_html``).
     """
     import ipywidgets as widgets
 
