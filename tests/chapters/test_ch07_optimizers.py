@@ -179,7 +179,7 @@ def test_adam_steps_mistakes(answer, tag):
     assert_mistake(check_adam_steps(answer), tag)
 
 
-@pytest.mark.parametrize("answer", NONSENSE, ids=repr)
+@pytest.mark.parametrize("answer", NONSENSE)
 def test_adam_steps_nonsense_never_raises(answer):
     assert not check_adam_steps(answer)
 

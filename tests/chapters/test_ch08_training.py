@@ -68,7 +68,7 @@ def test_l2_mistakes(answer, tag):
     assert_mistake(check_l2_update(answer), tag)
 
 
-@pytest.mark.parametrize("answer", NONSENSE, ids=repr)
+@pytest.mark.parametrize("answer", NONSENSE)
 def test_l2_nonsense_never_raises(answer):
     assert not check_l2_update(answer)
 
@@ -203,7 +203,7 @@ def test_diagnosis_mistakes(answer, tag):
     assert_mistake(check_diagnosis(answer), tag)
 
 
-@pytest.mark.parametrize("answer", NONSENSE, ids=repr)
+@pytest.mark.parametrize("answer", NONSENSE)
 def test_diagnosis_nonsense_never_raises(answer):
     assert not check_diagnosis(answer)
 
@@ -217,7 +217,7 @@ def test_symmetry_reference_and_mistakes():
     assert_mistake(check_symmetry(1.5), "format")
 
 
-@pytest.mark.parametrize("answer", NONSENSE, ids=repr)
+@pytest.mark.parametrize("answer", NONSENSE)
 def test_symmetry_nonsense_never_raises(answer):
     assert not check_symmetry(answer)
 

@@ -572,18 +572,21 @@ def test_every_loss_refuses_bad_target(name, bad):
     assert_message(excinfo, rf"^{type(loss).__name__}\.forward:", "expected", "got", given)
 
 
+BAD_HYPER_PARAMETERS = [
+    (lambda: nc.HuberLoss(delta=np.inf), ValueError, r"HuberLoss: expected a finite delta"),
+    (lambda: nc.HuberLoss(delta=0), ValueError, r"HuberLoss: expected delta > 0, got 0"),
+    (lambda: nc.HuberLoss(delta="1"), TypeError, r"HuberLoss: expected delta .*got '1'"),
+    (lambda: nc.FocalLoss(gamma=np.inf), ValueError, r"FocalLoss: expected a finite gamma"),
+    (lambda: nc.FocalLoss(gamma=-1), ValueError, r"FocalLoss: expected gamma >= 0, got -1"),
+    (lambda: nc.FocalLoss(alpha=1.5), ValueError, r"FocalLoss: expected alpha in \[0, 1\]"),
+    (lambda: nc.FocalLoss(alpha=True), TypeError, r"FocalLoss: expected alpha .*got True"),
+]
+
+
+# Ids from the patterns: the same in every process (pytest-xdist compares them), unlike a
+# lambda's repr, which holds its address.
 @pytest.mark.parametrize(
-    "make, exc, pattern",
-    [
-        (lambda: nc.HuberLoss(delta=np.inf), ValueError, r"HuberLoss: expected a finite delta"),
-        (lambda: nc.HuberLoss(delta=0), ValueError, r"HuberLoss: expected delta > 0, got 0"),
-        (lambda: nc.HuberLoss(delta="1"), TypeError, r"HuberLoss: expected delta .*got '1'"),
-        (lambda: nc.FocalLoss(gamma=np.inf), ValueError, r"FocalLoss: expected a finite gamma"),
-        (lambda: nc.FocalLoss(gamma=-1), ValueError, r"FocalLoss: expected gamma >= 0, got -1"),
-        (lambda: nc.FocalLoss(alpha=1.5), ValueError, r"FocalLoss: expected alpha in \[0, 1\]"),
-        (lambda: nc.FocalLoss(alpha=True), TypeError, r"FocalLoss: expected alpha .*got True"),
-    ],
-    ids=str,
+    "make, exc, pattern", BAD_HYPER_PARAMETERS, ids=[p for _, _, p in BAD_HYPER_PARAMETERS]
 )
 def test_bad_hyper_parameters_refused(make, exc, pattern):
     with pytest.raises(exc, match=pattern):
