@@ -41,21 +41,10 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import yaml
 from bs4 import BeautifulSoup, Tag
+from chromium import CHROMIUM, CHROMIUM_ARGS  # scripts/chromium.py, next to this file
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF_NAME = "neural-networks-verified.pdf"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-    # Only 127.0.0.1 resolves: nothing can leave the machine.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 PRINT_PATH = "/__book_print__.html"
 FOOTER = (
     '<div style="width:100%;font-size:8pt;font-family:sans-serif;color:#555;'

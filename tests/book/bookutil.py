@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,18 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # `jupyter-book build . --path-output /tmp/x`, whose HTML is /tmp/x/_build/html).
 HTML = Path(os.environ.get("NBV_BOOK_HTML") or ROOT / "_build" / "html").resolve()
 VENDOR = ROOT / "book" / "_assets" / "vendor"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-    # Only 127.0.0.1 resolves: nothing can leave the machine even if a page tries.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+sys.path.insert(0, str(ROOT / "scripts"))
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402, F401  (scripts/chromium.py)
+
 ON_CI = os.environ.get("CI", "").lower() == "true"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
