@@ -437,3 +437,27 @@ def find_remaining_bug(fn, cases, reference, bugs, *, name: str, runner=None, rt
             return wrong(f"on trial {k} {name} returned NaN or inf: something overflowed.", "nan")
         return wrong(f"on trial {k} the result {difference(got, expected)}.", "values")
     return None
+
+
+def to_decimals(given, right, decimals: int = 4, near: float = 0.01):
+    """Whether ``given`` is ``right`` to ``decimals`` decimals, entry by entry.
+
+    Returns ``None`` when every entry matches (:func:`matches_to_decimals`; more digits are
+    fine), a ``"precision"`` :class:`Feedback` that shows the entry that differs when every
+    entry is only within ``near``, and ``False`` otherwise (a wrong answer, for the checker to
+    name). ``given`` and ``right`` are numbers or arrays of one shape, already read.
+    """
+    g, r = np.atleast_1d(given), np.atleast_1d(right)
+    if all(matches_to_decimals(a, b, decimals) for a, b in zip(g, r, strict=True)):
+        return None
+    if float(np.max(np.abs(g - r))) < near:
+        where = "your answer " if np.ndim(given) == 0 else "in your answer, "
+        return wrong(
+            f"near, but the exercise asks for {_DECIMALS.get(decimals, decimals)} decimals: "
+            f"{where}{difference(given, right)}. Keep more digits in the intermediate values.",
+            "precision",
+        )
+    return False
+
+
+_DECIMALS = {2: "two", 3: "three", 4: "four", 5: "five"}

@@ -19,9 +19,9 @@ from nbcore.exercises._base import (
     difference,
     float_array,
     guarded,
-    matches_to_decimals,
     read_array,
     read_number,
+    to_decimals,
     wrong,
 )
 
@@ -55,22 +55,6 @@ def _number(answer, what):
     if fb is not None:
         return wrong(fb.message, "format")
     return value
-
-
-def _to_four_decimals(given, right, near=0.01):
-    """None when every entry of ``given`` is ``right`` to four decimals (or more digits);
-    a "precision" Feedback when it is only near; False otherwise."""
-    g, r = np.atleast_1d(given), np.atleast_1d(right)
-    if all(matches_to_decimals(a, b, 4) for a, b in zip(g, r, strict=True)):
-        return None
-    if float(np.max(np.abs(g - r))) < near:
-        where = "your answer " if np.ndim(given) == 0 else "in your answer, "
-        return wrong(
-            f"near, but the exercise asks for four decimals: {where}"
-            f"{difference(given, right)}. Keep more digits in the intermediate values.",
-            "precision",
-        )
-    return False
 
 
 def _call(fn, name, *args):
@@ -108,7 +92,7 @@ def check_neuron_grad(answer):
         return arr
     a, x, y = _neuron_reference()
     dz = a - y
-    near = _to_four_decimals(arr, (x * dz, dz))
+    near = to_decimals(arr, (x * dz, dz))
     if near is None:
         return correct(f"dL/dz = a - y = {dz:.6f}, so dL/dw = x dL/dz = {x * dz:.6f}.")
     if isinstance(near, Feedback):
@@ -167,7 +151,7 @@ def check_batch_update(answer):
         return arr
     w, b, lr, sw, sb, m = _batch_reference()
     right = (w - lr * sw / m, b - lr * sb / m)
-    near = _to_four_decimals(arr, right)
+    near = to_decimals(arr, right)
     if near is None:
         return correct(
             f"dJ/dw = {sw / m:.6f}, dJ/db = {sb / m:.6f}; w = {right[0]:.6f}, b = {right[1]:.6f}."
@@ -296,7 +280,7 @@ def check_double_backward_error(answer):
     value = _number(answer, "your predicted relative error")
     if isinstance(value, Feedback):
         return value
-    near = _to_four_decimals(value, 1 / 3)
+    near = to_decimals(value, 1 / 3)
     if near is None:
         return correct("|2g - g| / (|2g| + |g|) = |g| / 3|g| = 1/3, whatever g is.")
     if isinstance(near, Feedback):
@@ -402,7 +386,7 @@ def check_second_iteration(answer):
     if isinstance(value, Feedback):
         return value
     losses = _second_iteration_losses()
-    near = _to_four_decimals(value, losses["right"])
+    near = to_decimals(value, losses["right"])
     if near is None:
         return correct(f"After two steps the loss is {losses['right']:.6f}.")
     if isinstance(near, Feedback):

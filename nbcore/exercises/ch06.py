@@ -21,7 +21,7 @@ from nbcore.exercises._base import (
     difference,
     float_array,
     guarded,
-    matches_to_decimals,
+    to_decimals,
     wrong,
 )
 from nbcore.exercises.ch04 import _uses_nbcore
@@ -91,22 +91,6 @@ def _quiet(fn, *args):
         return None, wrong(f"your function returned {describe(out)}, expected numbers.", "type")
 
 
-def _to_four_decimals(given, right, near=0.01):
-    """None when every entry of ``given`` is ``right`` to four decimals (or more digits);
-    a "precision" Feedback when it is only near; False otherwise."""
-    g, r = np.atleast_1d(given), np.atleast_1d(right)
-    if all(matches_to_decimals(a, b, 4) for a, b in zip(g, r, strict=True)):
-        return None
-    if float(np.max(np.abs(g - r))) < near:
-        where = "yours " if np.ndim(given) == 0 else "in yours, "
-        return wrong(
-            f"near, but four decimals are asked: {where}{difference(given, right)}. Keep "
-            "more digits in the intermediate values.",
-            "precision",
-        )
-    return False
-
-
 def _same(a, b, rtol=1e-6, atol=1e-9):
     """Equal shapes and values, with nan matching nan (to recognise a broken formula)."""
     a, b = float_array(a), float_array(b)
@@ -171,7 +155,7 @@ def check_softmax_by_hand(p, loss) -> Feedback:
         value = float(float_array(loss).reshape(()))
     except (TypeError, ValueError):
         return wrong(f"expected `loss` as one number, got {describe(loss)}.", "type")
-    near = _to_four_decimals(value, expected_loss)
+    near = to_decimals(value, expected_loss)
     if near is None:
         return correct(f"p = {np.round(expected_p, 4).tolist()}, loss = {expected_loss:.4f}.")
     if isinstance(near, Feedback):
@@ -347,7 +331,7 @@ def check_softmax_ce_grad(grad) -> Feedback:
     g = _array(grad, "grad", (3,))
     if isinstance(g, Feedback):
         return g
-    near = _to_four_decimals(g, p - y)
+    near = to_decimals(g, p - y)
     if near is None:
         return correct(f"dL/dz = p - y = {np.round(p - y, 4).tolist()}; it sums to 0.")
     if isinstance(near, Feedback):
@@ -397,7 +381,7 @@ def check_temperature(p) -> Feedback:
     p = _array(p, "p_T", (3,))
     if isinstance(p, Feedback):
         return p
-    near = _to_four_decimals(p, expected)
+    near = to_decimals(p, expected)
     if isinstance(near, Feedback):
         return near
     if near is None:
