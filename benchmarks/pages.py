@@ -5,8 +5,9 @@ For the intro page and every chapter, each in a fresh browser context (empty cac
 the number of requests, and the time from navigation until the page shows its math and its first
 figure with the CPU throttled 4x (CDP ``Emulation.setCPUThrottlingRate``). "Shows" means what
 the reader sees: every formula on the first screen is typeset (book/_assets/math-first.js
-typesets those first and the rest of the page in idle time after; MathJax's lazy typesetting
-draws a formula when it is scrolled to, or all before printing), the first image of the article
+typesets those first, then marks the time, ``performance.mark("nbv-first-screen-math")``, and
+typesets the rest of the page in idle time after; MathJax's lazy typesetting draws a formula
+when it is scrolled to, or all before printing), the first image of the article
 has loaded, and every kernel-free control (``.nbcore-scrubber``, ``.nbcore-kernel-free``)
 displays a loaded image. The time until MathJax has read every formula of the page (the whole
 page's math) is reported next to it. Nothing leaves the machine: every host but 127.0.0.1 is
@@ -47,15 +48,12 @@ RENDER_SECONDS_BUDGET = 6.0
 # True once the page shows its math and its first figure (see the module docstring).
 READY_JS = """() => {
   if (document.readyState === 'loading') return false;  // the whole document is parsed
-  // The formulas on the first screen are typeset: each has MathJax's output, not the TeX and
-  // not a lazy placeholder (<mjx-lazy>). math-first.js typesets these first and the others in
-  // idle time after (ALL_MATH_JS tells when that is done).
-  for (const m of document.querySelectorAll('.math')) {
-    if (!m.getClientRects().length) continue;  // not displayed (a closed dropdown)
-    const r = m.getBoundingClientRect();
-    if (r.bottom <= 0 || r.top >= innerHeight) continue;
-    if (!m.querySelector('mjx-container') || m.querySelector('mjx-lazy')) return false;
-  }
+  // The formulas on the first screen are typeset: book/_assets/math-first.js typesets those
+  // first (the others in idle time after; ALL_MATH_JS tells when that is done) and then sets
+  // this mark. Read from the page, not measured with getBoundingClientRect, which would force a
+  // layout of the whole page at every poll and slow the page down while it is measured.
+  if (document.querySelector('.math')
+      && !performance.getEntriesByName('nbv-first-screen-math').length) return false;
   const loaded = img => img.complete && img.naturalWidth > 0;
   const first = document.querySelector('article img');
   if (first && !loaded(first)) {
@@ -66,8 +64,9 @@ READY_JS = """() => {
   const views = document.querySelectorAll(
     'script[type="application/vnd.jupyter.widget-view+json"]').length;
   if (document.querySelectorAll('.cell_output .jupyter-widgets').length < views) return false;
+  // Each control's shown frame (scrubber.js hides the others with the hidden attribute).
   for (const box of document.querySelectorAll('.nbcore-scrubber, .nbcore-kernel-free')) {
-    const shown = Array.from(box.querySelectorAll('img')).filter(i => i.offsetParent !== null);
+    const shown = Array.from(box.querySelectorAll('img:not([hidden])'));
     shown.forEach(i => { if (i.loading === 'lazy') i.loading = 'eager'; });
     if (!shown.length || !shown.every(loaded)) return false;
   }
@@ -135,14 +134,17 @@ class Server:
         self.proc.wait(timeout=10)
 
 
-def measure(browser, url: str, *, throttle: float | None = None, timeout_s: float = 90) -> dict:
+def measure(
+    browser, url: str, *, throttle: float | None = None, all_math: bool = False, timeout_s=90
+) -> dict:
     """Load ``url`` in a fresh context (empty cache) and measure it.
 
     Returns ``{"bytes", "requests", "render_s", "by_type"}``: bytes transferred (encoded data
     lengths, headers included, as Chromium counts them), requests made (``data:`` URLs are not
     requests), the seconds from navigation start until :data:`READY_JS` holds (with the CPU
     throttled ``throttle`` times when given), and bytes per resource type. The count stops once
-    the page is ready and the network has been idle for 0.5 s.
+    the page is ready and the network has been idle for 0.5 s. With ``all_math``, also the
+    seconds until MathJax has read every formula (:data:`ALL_MATH_JS`), as ``"all_math_s"``.
     """
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -175,8 +177,10 @@ def measure(browser, url: str, *, throttle: float | None = None, timeout_s: floa
         page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
         page.wait_for_function(READY_JS, polling=50, timeout=timeout_s * 1000)
         render_s = page.evaluate("() => performance.now()") / 1000
-        page.wait_for_function(ALL_MATH_JS, polling=50, timeout=timeout_s * 1000)
-        all_math_s = page.evaluate("() => performance.now()") / 1000
+        all_math_s = None
+        if all_math:
+            page.wait_for_function(ALL_MATH_JS, polling=50, timeout=timeout_s * 1000)
+            all_math_s = round(page.evaluate("() => performance.now()") / 1000, 3)
         if throttle:
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
         quiet_since = time.monotonic()
@@ -194,7 +198,7 @@ def measure(browser, url: str, *, throttle: float | None = None, timeout_s: floa
             "bytes": int(sum(sizes.values())),
             "requests": len(types),
             "render_s": round(render_s, 3),
-            "all_math_s": round(all_math_s, 3),
+            "all_math_s": all_math_s,
             "by_type": dict(sorted(by_type.items())),
         }
     finally:
@@ -216,7 +220,9 @@ def run(html: Path, runs: int, only: list[str] | None = None) -> dict:
             for name in pages:
                 url = f"{base}/{name}.html"
                 weight = measure(browser, url)
-                loads = [measure(browser, url, throttle=THROTTLE) for _ in range(runs)]
+                loads = [
+                    measure(browser, url, throttle=THROTTLE, all_math=True) for _ in range(runs)
+                ]
                 times = [m["render_s"] for m in loads]
                 all_math = [m["all_math_s"] for m in loads]
                 results[name] = {

@@ -1,14 +1,16 @@
-"""Light, crisp pages: the byte budget, sharp images, and kernel-free controls that work.
+"""Light pages: the byte budget, and kernel-free controls that work.
 
 In Chromium at 1280 px, served from 127.0.0.1 with nothing able to leave the machine:
 
 - the byte budget of issue 18: with an empty cache, a chapter page transfers at most 1.5 MB more
   than the intro page (measured by ``benchmarks/pages.py``'s :func:`measure`, which
   ``make bench`` also uses for the throttled render times on the Benchmarks page);
-- no image is drawn at less than 1.5 device pixels per CSS pixel on a 2x screen;
 - every kernel-free control (a range input over frames, ``book/_assets/scrubber.js``) changes
   the page when moved with the keyboard or by setting its value, announces its value
   (``aria-valuetext``) and has a label; the pages load no ipywidgets machinery.
+
+Sharp images (at least 1.5 image pixels per CSS pixel) are checked by test_devices.py, on every
+page at every width.
 """
 
 from __future__ import annotations
@@ -53,56 +55,6 @@ def test_chapter_page_weight_budget(weights, page):
         f"{extra / 1e6:.2f} MB more than the intro page ({intro['bytes'] / 1e6:.2f} MB); "
         f"budget {PAGES.EXTRA_BYTES_BUDGET / 1e6:.1f} MB. By type: {chapter['by_type']}"
     )
-
-
-@pytest.fixture(scope="module")
-def retina_page(browser, server):
-    """Open a page at 1280 px with devicePixelRatio 2, everything loaded (lazy images too)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=2)
-
-    def _open(page_path):
-        page = context.new_page()
-        page.goto(f"{server}/{page_path}.html", wait_until="load")
-        page.evaluate(
-            """async () => {
-                 document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager');
-                 await Promise.all(Array.from(document.images).map(i => i.decode().catch(() => 0)));
-               }"""
-        )
-        return page
-
-    yield _open
-    context.close()
-
-
-SHARPNESS_JS = """() => Array.from(document.querySelectorAll('article img'))
-  .filter(i => i.offsetParent !== null && i.getBoundingClientRect().width > 24
-               && !i.src.endsWith('.svg') && !i.src.startsWith('data:image/svg'))
-  .map(i => ({src: (i.getAttribute('src') || '').slice(0, 60), alt: (i.alt || '').slice(0, 50),
-              ratio: i.naturalWidth / i.getBoundingClientRect().width,
-              css: Math.round(i.getBoundingClientRect().width), natural: i.naturalWidth}))"""
-
-
-@pytest.mark.parametrize("page", CHAPTERS)
-def test_images_are_sharp_on_2x_screens(retina_page, page):
-    pg = retina_page(page)
-    try:
-        # Show every frame of every kernel-free control in turn is not needed: the frames of
-        # one control share one size. Unhide them all to measure.
-        pg.evaluate(
-            "() => document.querySelectorAll('.nbcore-kf-frame[hidden]')"
-            ".forEach(i => i.hidden = false)"
-        )
-        images = pg.evaluate(SHARPNESS_JS)
-        assert images, f"{page}: no image found"
-        blurry = [i for i in images if i["ratio"] < 1.5]
-        assert not blurry, (
-            f"{page}: {len(blurry)} of {len(images)} images have fewer than 1.5 image pixels per "
-            "CSS pixel (blurry on a 2x screen):\n"
-            + "\n".join(f"  {i['natural']} px drawn at {i['css']} px: {i['alt']}" for i in blurry)
-        )
-    finally:
-        pg.close()
 
 
 def _visible_frame(box):
