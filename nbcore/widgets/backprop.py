@@ -323,9 +323,9 @@ def _png(fig, dpi):
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
-    image = image.convert("RGB").quantize(colors=32, method=Image.Quantize.FASTOCTREE)
+    image = image.convert("RGB").quantize(colors=32, method=Image.Quantize.MEDIANCUT)
     buf = io.BytesIO()
-    image.save(buf, format="png")
+    image.save(buf, format="png", optimize=True)
     return buf.getvalue()
 
 
@@ -451,7 +451,7 @@ def _frames(stepper, dpi):
     return pngs
 
 
-def backprop_stepper(stepper=None, *, start=0, dpi=80):
+def backprop_stepper(stepper=None, *, start=0, dpi=72):
     """A step slider (and a play button) over precomputed frames: works without a kernel.
 
     Every step of ``stepper`` (default: the running example) is drawn once as a PNG frame. The
