@@ -20,6 +20,11 @@ import importlib.util
 import pytest
 from bookutil import ROOT, chapter_pages
 
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # the browser fixture skips (or fails on CI) with the reason
+    PlaywrightTimeout = Exception
+
 CHAPTERS = chapter_pages()
 
 
@@ -108,11 +113,18 @@ def test_kernel_free_controls_change_the_page(open_page, page):
         assert text1 != text0 and text1.startswith(name.split()[0]), (
             f"{page}: control {i} announces {text1!r} (was {text0!r}); expected '<name> = <value>'"
         )
-        imgs_ok = box.evaluate(
-            "b => Array.from(b.querySelectorAll('.nbcore-kf-frame'))"
-            ".filter(e => e.offsetParent !== null).every(e => e.complete && e.naturalWidth > 0)"
-        )
-        assert imgs_ok, f"{page}: control {i} shows a broken image"
+        # The newly shown frame (a lazily loaded data: URI) may still be decoding on a busy
+        # machine: wait for it, a broken image never gets there.
+        try:
+            pg.wait_for_function(
+                "b => Array.from(b.querySelectorAll('.nbcore-kf-frame'))"
+                ".filter(e => e.offsetParent !== null)"
+                ".every(e => e.complete && e.naturalWidth > 0)",
+                arg=box.element_handle(),
+                timeout=10_000,
+            )
+        except PlaywrightTimeout:
+            pytest.fail(f"{page}: control {i} shows a broken image")
         play = box.locator("button.nbcore-kf-play")
         if play.count():
             assert play.get_attribute("aria-label") == "Play"
