@@ -16,12 +16,6 @@ Introduced in chapter 1 (The neuron).
 
 from __future__ import annotations
 
-import ast
-import builtins
-import inspect
-import textwrap
-import types
-
 import numpy as np
 
 from nbcore import activations as F
@@ -39,6 +33,7 @@ from nbcore.exercises._base import (
     matches_to_decimals,
     wrong,
 )
+from nbcore.exercises._code import loop_in, uses_library
 from nbcore.widgets.neuron import GATES, X_TRUTH, gate_name
 
 __all__ = [
@@ -67,137 +62,6 @@ def _number(value):
 
 def _same(a, b):
     return close(a, b, rtol=1e-3, atol=1e-4)
-
-
-# ---- reading the reader's code (for the exercises that forbid a loop or a library function) ----
-_LOOP_NODES = (
-    ast.For,
-    ast.AsyncFor,
-    ast.While,
-    ast.ListComp,
-    ast.SetComp,
-    ast.DictComp,
-    ast.GeneratorExp,
-)
-
-
-def _code_of(fn):
-    """The AST node of ``fn``'s own definition, or None when its source cannot be read.
-
-    Functions defined in a notebook cell or a file, and lambdas, are read; a callable object,
-    a builtin, or two lambdas with the same arguments on one line give None (then nothing is
-    enforced).
-    """
-    try:
-        lines, first = inspect.getsourcelines(fn)
-        source = textwrap.dedent("".join(lines))
-    except Exception:
-        return None
-    name = getattr(fn, "__name__", "")
-    tree = None
-    for text in (source, source.strip().rstrip(","), "(" + source.strip().rstrip(",") + ")"):
-        try:
-            tree = ast.parse(text)
-            break
-        except (SyntaxError, ValueError):
-            continue
-    if tree is None:
-        return None
-    if name == "<lambda>":
-        code = fn.__code__
-        line = code.co_firstlineno - first + 1
-        args = list(code.co_varnames[: code.co_argcount])
-        found = [
-            n
-            for n in ast.walk(tree)
-            if isinstance(n, ast.Lambda)
-            and n.lineno == line
-            and [a.arg for a in n.args.args] == args
-        ]
-    else:
-        found = [
-            n
-            for n in ast.walk(tree)
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
-        ]
-    return found[0] if len(found) == 1 else None
-
-
-def _loop_in(fn):
-    """A short name of the first Python loop in ``fn``'s code ("a for loop", ...), or None."""
-    node = _code_of(fn)
-    if node is None:
-        return None
-    for sub in ast.walk(node):
-        if isinstance(sub, (ast.For, ast.AsyncFor)):
-            return "a for loop"
-        if isinstance(sub, ast.While):
-            return "a while loop"
-        if isinstance(sub, _LOOP_NODES):
-            return "a comprehension (a loop in one line)"
-    used = _used_objects(fn, node)
-    for obj in used:
-        if obj is map or obj is np.vectorize or obj is np.apply_along_axis:
-            return f"{getattr(obj, '__name__', 'a loop')} (a loop in disguise)"
-    return None
-
-
-def _used_objects(fn, node=None):
-    """The global objects ``fn``'s code refers to (``np.tanh``, ``nc.Dense``, ...); never raises.
-
-    Names assigned inside the function are left out; ``a.b.c`` is followed through modules and
-    classes only.
-    """
-    node = _code_of(fn) if node is None else node
-    if node is None:
-        return []
-    local = set()
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
-            local.add(sub.id)
-        elif isinstance(sub, ast.arg):
-            local.add(sub.arg)
-    scope = dict(vars(builtins))
-    scope.update(getattr(fn, "__globals__", {}) or {})
-    code = getattr(fn, "__code__", None)
-    for name, cell in zip(
-        getattr(code, "co_freevars", ()), getattr(fn, "__closure__", None) or (), strict=False
-    ):
-        try:
-            scope[name] = cell.cell_contents
-        except ValueError:
-            pass
-    missing = object()
-
-    def resolve(expr):
-        if isinstance(expr, ast.Name):
-            return missing if expr.id in local else scope.get(expr.id, missing)
-        if isinstance(expr, ast.Attribute):
-            base = resolve(expr.value)
-            if isinstance(base, (types.ModuleType, type)):
-                try:
-                    return getattr(base, expr.attr, missing)
-                except Exception:
-                    return missing
-        return missing
-
-    used = []
-    for sub in ast.walk(node):
-        if isinstance(sub, (ast.Name, ast.Attribute)):
-            obj = resolve(sub)
-            if obj is not missing:
-                used.append(obj)
-    return used
-
-
-def _uses_library(fn, names, modules=("numpy", "math", "nbcore", "scipy", "torch")):
-    """The first of ``names`` (e.g. ``{"tanh", "exp"}``) that ``fn`` is or takes from a library."""
-    for obj in [fn, *_used_objects(fn)]:
-        name = getattr(obj, "__name__", None)
-        module = getattr(obj, "__module__", None) or ""
-        if name in names and module.split(".")[0] in modules:
-            return name
-    return None
 
 
 # ---- exercise 1: one neuron by hand ------------------------------------------------------------
@@ -418,7 +282,7 @@ def check_neuron_function(neuron) -> Feedback:
             "with g(X @ w + b) on a small example you can do by hand.",
             "value",
         )
-    loop = _loop_in(neuron)
+    loop = loop_in(neuron)
     if loop is not None:
         return wrong(
             f"the values are right, but your function uses {loop}, and the exercise asks for "
@@ -731,7 +595,7 @@ def check_fix_neuron(neuron) -> Feedback:
     found = find_remaining_bug(neuron, cases, _neuron_right, bugs, name="neuron")
     if found is not None:
         return found
-    library = _uses_library(neuron, {"sigmoid", "expit"})
+    library = uses_library(neuron, {"sigmoid", "expit"})
     if library is not None:
         return wrong(
             f"the values are right, but they come from a library's {library}; the exercise "

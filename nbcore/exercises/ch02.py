@@ -25,7 +25,7 @@ from nbcore.exercises._base import (
     to_float_array,
     wrong,
 )
-from nbcore.exercises.ch01 import _uses_library
+from nbcore.exercises._code import uses_library
 
 __all__ = [
     "check_hidden_unit",
@@ -259,7 +259,7 @@ def check_forward(forward) -> Feedback:
             "Z = A @ W.T + b, A = σ(Z).",
             "values",
         )
-    library = _uses_library(forward, {"Dense", "MLP", "Sequential"}, modules=("nbcore",))
+    library = uses_library(forward, {"Dense", "MLP", "Sequential"}, modules=("nbcore",))
     if library is not None:
         return wrong(
             f"the values are right, but your function uses nc.{library}; the exercise asks for "

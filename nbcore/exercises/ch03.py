@@ -29,7 +29,7 @@ from nbcore.exercises._base import (
     matches_to_decimals,
     wrong,
 )
-from nbcore.exercises.ch01 import _uses_library
+from nbcore.exercises._code import uses_library
 
 #: The point of the hand computation of exercise ex-03-sigmoid-grad.
 SIGMOID_GRAD_Z = 3.0
@@ -509,7 +509,7 @@ def check_tanh_via_sigmoid(my_tanh, my_tanh_grad) -> Feedback:
     if np.allclose(arr, expected, rtol=1e-9, atol=1e-12):
         forbidden = {"tanh", "tanh_grad", "exp", "expm1", "exp2", "sinh", "cosh"}
         for fn, name in ((my_tanh, "my_tanh"), (my_tanh_grad, "my_tanh_grad")):
-            used = _uses_library(fn, forbidden)
+            used = uses_library(fn, forbidden)
             if used is not None:
                 return wrong(
                     f"the values are right, but `{name}` uses a library's {used}; the exercise "

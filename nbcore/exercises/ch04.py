@@ -8,8 +8,6 @@ missing 1/2 in Huber, the focal weight alpha applied to the wrong class, an over
 
 from __future__ import annotations
 
-import types
-
 import numpy as np
 
 import nbcore as nc
@@ -23,9 +21,10 @@ from nbcore.exercises._base import (
     find_remaining_bug,
     float_array,
     guarded,
-    matches_to_decimals,
+    to_decimals,
     wrong,
 )
+from nbcore.exercises._code import uses_nbcore
 
 __all__ = [
     "BCE_P",
@@ -72,21 +71,6 @@ def _number(answer, what="a number"):
     return float(value.reshape(()))
 
 
-def _precision(value, expected, decimals, near):
-    """None when ``value`` is ``expected`` to ``decimals`` decimals; a Feedback when it is only
-    near (within ``near``); False when it is not near at all."""
-    if matches_to_decimals(value, expected, decimals):
-        return None
-    if abs(value - expected) < near:
-        words = {4: "four", 5: "five"}.get(decimals, str(decimals))
-        return wrong(
-            f"near, but the exercise asks for {words} decimals: yours "
-            f"{difference(value, expected)}. Keep more digits in the intermediate values.",
-            "precision",
-        )
-    return False
-
-
 def _match(value, candidates):
     """The first (tag, message) whose expected value is close to ``value``, else None."""
     for expected, tag, message in candidates:
@@ -110,7 +94,7 @@ def check_bce_by_hand(answer) -> Feedback:
     y, p = BCE_Y, BCE_P
     terms = -(y * np.log(p) + (1 - y) * np.log(1 - p))
     expected = terms.mean()
-    near = _precision(value, expected, 4, near=0.01)
+    near = to_decimals(value, expected, 4, near=0.01)
     if near is None:
         return correct(f"J = {expected:.4f} (the mean of {np.round(terms, 4).tolist()}).")
     if isinstance(near, Feedback):
@@ -185,35 +169,6 @@ def _call(fn, *args):
     return float(value.reshape(())), None
 
 
-def _from_nbcore(obj) -> bool:
-    """True for the nbcore package, one of its modules, or a function or class from it."""
-    try:
-        if isinstance(obj, types.ModuleType):
-            name = obj.__name__
-        else:
-            name = getattr(obj, "__module__", None)
-        return (
-            isinstance(name, str)
-            and (name == "nbcore" or name.startswith("nbcore."))
-            and not name.startswith("nbcore.exercises")
-        )
-    except Exception:
-        return False
-
-
-def _uses_nbcore(fn) -> bool:
-    """True when ``fn`` is an nbcore function or names nbcore (or one of its functions)."""
-    try:
-        if _from_nbcore(fn):
-            return True
-        code, names = getattr(fn, "__code__", None), getattr(fn, "__globals__", None)
-        if not isinstance(code, types.CodeType) or not isinstance(names, dict):
-            return False
-        return any(_from_nbcore(names.get(n)) for n in code.co_names)
-    except Exception:
-        return False
-
-
 @guarded
 def check_rmse(rmse) -> Feedback:
     """Exercise ex-04-rmse: the reader's ``rmse(y_hat, y)`` (NumPy only) against ``nc.rmse``.
@@ -223,7 +178,7 @@ def check_rmse(rmse) -> Feedback:
     """
     if rmse is None:
         return wrong("define a function `rmse(y_hat, y)` first.", "missing")
-    if callable(rmse) and _uses_nbcore(rmse):
+    if callable(rmse) and uses_nbcore(rmse):
         return wrong(
             "your rmse calls nbcore; the exercise asks for NumPy only: compute the residuals "
             "ŷ - y, square them, average, and take the square root with np.",
@@ -303,7 +258,7 @@ def check_huber_by_hand(answer) -> Feedback:
     small = a <= d
     terms = np.where(small, 0.5 * r * r, d * (a - 0.5 * d))
     expected = terms.mean()
-    near = _precision(value, expected, 4, near=0.01)
+    near = to_decimals(value, expected, 4, near=0.01)
     if isinstance(near, Feedback):
         return near
     if near is None:
@@ -380,7 +335,7 @@ def check_focal_by_hand(answer) -> Feedback:
         return value
     terms = _focal_terms(0.25, 2.0)
     expected = terms.mean()
-    near = _precision(value, expected, 5, near=1e-3)
+    near = to_decimals(value, expected, 5, near=1e-3)
     if isinstance(near, Feedback):
         return near
     if near is None:

@@ -24,7 +24,7 @@ from nbcore.exercises._base import (
     to_decimals,
     wrong,
 )
-from nbcore.exercises.ch04 import _uses_nbcore
+from nbcore.exercises._code import uses_nbcore
 
 __all__ = [
     "HAND_CLASS",
@@ -280,7 +280,7 @@ def check_stable_softmax(softmax) -> Feedback:
     logits up to ±1000. Named mistakes: no_max_shift, global_max, wrong_axis, keepdims_sum,
     keepdims, shape, uses_nbcore, modified_input, raised, missing, type.
     """
-    if callable(softmax) and _uses_nbcore(softmax):
+    if callable(softmax) and uses_nbcore(softmax):
         return wrong(
             "your softmax calls nbcore; the exercise asks for NumPy only: exponentiate the "
             "shifted logits with np.exp and divide by each row's sum.",
