@@ -55,12 +55,19 @@ def _build_binder_env(python: Path, stamp: Path, wanted: str) -> None:
     if not (python.exists() and stamp.exists() and stamp.read_text() == wanted):
         shutil.rmtree(BINDER_VENV, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(BINDER_VENV)], check=True)
-        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        # The book's installer (uv told pip's configuration, or pip): Binder's pip would pick
+        # the same versions.
+        install = [str(ROOT / "scripts" / "install.sh"), str(python)]
         proc = subprocess.run(
-            [*pip, "-r", "requirements.txt", "jupyterlab"], cwd=ROOT, capture_output=True, text=True
+            [*install, "-r", "requirements.txt", "jupyterlab"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
         )
         if proc.returncode != 0:
-            pytest.fail(f"pip install -r requirements.txt failed:\n{proc.stderr[-3000:]}")
+            pytest.fail(
+                f"installing requirements.txt failed:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}"
+            )
         stamp.write_text(wanted)
 
 
