@@ -9,12 +9,10 @@ two longest started half-way and ran alone at the end. The order of the tests wi
 
 from __future__ import annotations
 
-# The slowest files, slowest first (seconds in a full run on 2 cores: about 360, 330, 80, 70).
+# The slowest files, slowest first (seconds in a full run on 2 cores: about 300 each).
 SLOW_FIRST = (
     "tests/book/test_devices.py",
     "tests/live/test_live_widgets.py",
-    "tests/book/test_browser.py",
-    "tests/book/test_weight.py",
 )
 
 

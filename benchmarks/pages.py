@@ -15,8 +15,9 @@ unresolvable.
 
 Budget (issue 18): a chapter transfers at most 1.5 MB more than the intro page and renders within
 6 s with 4x throttling. The byte budget is deterministic and is a test
-(``tests/book/test_weight.py``, which uses :func:`measure` from this file); the time is measured
-here only and shown on the book's Benchmarks page.
+(``tests/book/test_devices.py``, which counts the bytes of each page's load as :func:`measure`
+does, and reads the budget from this file); the time is measured here only and shown on the
+book's Benchmarks page.
 
     python benchmarks/pages.py [--html _build/html] [--runs 3] [--out benchmarks/page_results.json]
 """
@@ -143,7 +144,7 @@ def measure(
     lengths, headers included, as Chromium counts them), requests made (``data:`` URLs are not
     requests), the seconds from navigation start until :data:`READY_JS` holds (with the CPU
     throttled ``throttle`` times when given), and bytes per resource type. The count stops once
-    the page is ready and the network has been idle for 0.5 s. With ``all_math``, also the
+    every formula is read and the network has been idle for 0.5 s. With ``all_math``, also the
     seconds until MathJax has read every formula (:data:`ALL_MATH_JS`), as ``"all_math_s"``.
     """
     context = browser.new_context(viewport=VIEWPORT)
@@ -177,10 +178,10 @@ def measure(
         page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
         page.wait_for_function(READY_JS, polling=50, timeout=timeout_s * 1000)
         render_s = page.evaluate("() => performance.now()") / 1000
-        all_math_s = None
-        if all_math:
-            page.wait_for_function(ALL_MATH_JS, polling=50, timeout=timeout_s * 1000)
-            all_math_s = round(page.evaluate("() => performance.now()") / 1000, 3)
+        # Bytes are counted once every formula is read (MathJax loads fonts as it needs them),
+        # as tests/book/test_devices.py counts them.
+        page.wait_for_function(ALL_MATH_JS, polling=50, timeout=timeout_s * 1000)
+        all_math_s = round(page.evaluate("() => performance.now()") / 1000, 3) if all_math else None
         if throttle:
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
         quiet_since = time.monotonic()

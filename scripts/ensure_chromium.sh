@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure Debian's chromium is there for the browser tests (tests/book/test_browser.py).
+# Make sure Debian's chromium is there for the browser tests (tests/book/test_devices.py, tests/live/, the PDF).
 # Installs it with apt-get when running as root; otherwise says why the tests will be skipped.
 # With CI=true a missing browser is an error: CI must run the browser tests.
 set -euo pipefail

@@ -1,7 +1,8 @@
 """pytest plugin: total time by kind of test, printed before pytest's summary line.
 
 Loaded by `make test` (``-p pytest_phase_timing`` with ``scripts/`` on PYTHONPATH). Kinds:
-nbval (the notebooks), html (checks of the built files), browser (Chromium), other tests.
+nbval (the notebooks), html (checks of the built files), browser (every page in Chromium),
+live (JupyterLab in Chromium, the Binder environment), other tests.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ def _kind(nodeid: str) -> str:
     path = nodeid.split("::", 1)[0]
     if path.endswith(".ipynb"):
         return "nbval"
-    if path.endswith("tests/book/test_browser.py"):
+    if path.endswith("tests/book/test_devices.py"):
         return "browser"
+    if "tests/live/" in path:
+        return "live"
     if "tests/book/" in path:
         return "html"
     return "other tests"

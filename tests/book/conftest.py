@@ -13,7 +13,6 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from bookutil import CHROMIUM, CHROMIUM_ARGS, HTML, free_port, skip_or_fail
@@ -64,93 +63,3 @@ def browser():
         b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
-
-
-class PageVisit:
-    """One opened page with everything the browser reported while loading it."""
-
-    def __init__(self, page, url):
-        self.page = page
-        self.url = url
-        self.external: list[str] = []  # blocked requests to other hosts
-        self.console_errors: list[str] = []
-        self.failed: list[str] = []  # local responses >= 400 or failed requests
-
-
-@pytest.fixture(scope="module")
-def open_page(browser, server):
-    """``open_page("book/01_neuron")`` loads that page and waits for MathJax and widgets.
-
-    Module-scoped like the browser, so that Playwright's sync API (which runs an asyncio loop)
-    is stopped before other test modules start their own. A page is loaded once and kept open
-    (the chapter tests look at the same page twice); ``open_page(path, fresh=True)`` loads it
-    again, ``open_page.close(path)`` closes it
-    (an open page keeps using CPU: close it when done).
-    """
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    cache: dict[str, PageVisit] = {}
-
-    def _open(page_path: str, fresh: bool = False) -> PageVisit:
-        if page_path in cache and not fresh:
-            return cache[page_path]
-        if page_path in cache:
-            cache.pop(page_path).page.close()
-        page = context.new_page()
-        visit = PageVisit(page, f"{server}/{page_path}.html")
-
-        # Requests to other hosts cannot leave the browser (--host-resolver-rules, see
-        # CHROMIUM_ARGS) and are recorded here. (Playwright's page.route would do the same but
-        # disables the HTTP cache, which makes every page load all of MathJax again.)
-        page.on(
-            "request",
-            lambda r: (
-                visit.external.append(r.url)
-                if r.url.startswith(("http:", "https:", "ws:", "wss:"))
-                and urlparse(r.url).hostname != "127.0.0.1"
-                else None
-            ),
-        )
-        page.on(
-            "console",
-            lambda m: visit.console_errors.append(m.text) if m.type == "error" else None,
-        )
-        page.on("pageerror", lambda e: visit.console_errors.append(f"page error: {e}"))
-        page.on(
-            "response",
-            lambda r: visit.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-        page.on(
-            "requestfailed",
-            lambda r: (
-                None
-                if urlparse(r.url).hostname != "127.0.0.1"
-                else visit.failed.append(f"failed {r.url}")
-            ),
-        )
-        page.goto(visit.url, wait_until="load")
-        # MathJax 3 (deferred) typesets asynchronously; wait for it when the page loads it.
-        if page.locator('script[src*="mathjax"]').count():
-            page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-            )
-            page.evaluate("async () => { await MathJax.startup.promise; }")
-        # Saved widgets are rendered by the HTML manager after the page loaded.
-        n_views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
-        if n_views:
-            page.wait_for_function(
-                "n => document.querySelectorAll('.cell_output .jupyter-widgets').length >= n",
-                arg=n_views,
-                timeout=30_000,
-            )
-        page.evaluate("async () => { await document.fonts.ready; }")
-        page.wait_for_timeout(200)
-        cache[page_path] = visit
-        return visit
-
-    def _close(page_path: str) -> None:
-        if page_path in cache:
-            cache.pop(page_path).page.close()
-
-    _open.close = _close
-    yield _open
-    context.close()

@@ -15,7 +15,14 @@ one Chromium, offline, one test per page, width and theme:
   every width);
 - axe-core (fetched by scripts/fetch_assets.sh) finds no serious or critical violation: at 390 px,
   every rule that can report one in light mode, the colour rules again in dark mode;
-- no console error, and no request leaves the machine.
+- no console error, no failed local request, and no request leaves the machine;
+- once per page, as loaded (1280 px, light): every formula rendered by MathJax and no raw TeX
+  in the text, no broken image; on a chapter, issue 18's byte budget (the page's load, cache
+  disabled, at most 1.5 MB more than the intro page's; counted as ``benchmarks/pages.py``
+  counts it) and every kernel-free control in full: one labelled slider long enough to aim at
+  each step, one frame shown, the keyboard moves it and it announces "<name> = <value>", the new
+  frame decodes, Play plays and pauses with one icon per state; the glossary's Chinese terms in
+  the book's own font. A screenshot of each page is left in ``_build/screenshots``.
 
 Speed: each page is loaded once;
 widths are set by resizing the window and the theme by the ``data-theme`` attribute
@@ -28,13 +35,14 @@ page, mostly the colour-contrast rule), the page load (MathJax) most of the rest
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import time
 from urllib.parse import urlparse
 
 import pytest
-from bookutil import HTML, ROOT, VENDOR, toc_pages
+from bookutil import HTML, ROOT, SCREENSHOTS, VENDOR, chapter_pages, toc_pages
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -42,10 +50,22 @@ except ImportError:  # the browser fixture skips (or fails on CI) with the reaso
     PlaywrightTimeout = Exception
 
 PAGES = [*toc_pages(), "genindex", "py-modindex", "search"]
+CHAPTERS = set(chapter_pages())
 WIDTHS = (390, 800, 1280)
 THEMES = ("light", "dark")
 AXE = VENDOR / "axe-core" / "axe.min.js"
 TIMES: dict[str, float] = {}
+
+
+def _bench_pages():
+    """benchmarks/pages.py: the byte budget, and the weights the Benchmarks page reports."""
+    spec = importlib.util.spec_from_file_location("bench_pages", ROOT / "benchmarks" / "pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BENCH = _bench_pages()
 
 # What is "clipped": an element sticking out of the nearest ancestor whose overflow is not
 # visible, when that ancestor does not scroll (or is the page column itself, which must not
@@ -122,6 +142,35 @@ BLURRY_JS = """() => Array.from(document.querySelectorAll('main img'))
 SHOWN_JS = """r => Array.from(r.closest('.nbcore-kf').querySelectorAll('img, .nbcore-kf-readout'))
   .filter(e => e.getClientRects().length && !e.hidden)
   .map(e => e.getAttribute('src') || e.textContent).join('|')"""
+
+# Checked once per page, after it loaded (at 1280 px, light): formulas MathJax did not render,
+# raw TeX left in the visible text (code and formulas aside), images that failed to load.
+ONCE_JS = """() => {
+  const unrendered = Array.from(document.querySelectorAll('.math'))
+    .filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 80));
+  const clone = (document.querySelector('main') || document.body).cloneNode(true);
+  clone.querySelectorAll('pre, code, script, style, textarea, mjx-container, .highlight')
+    .forEach(e => e.remove());
+  const text = clone.innerText;
+  const rawTex = ['$$', '\\\\(', '\\\\[', '\\\\frac', '\\\\begin{'].filter(t => text.includes(t));
+  const broken = Array.from(document.querySelectorAll('main img'))
+    .filter(i => i.complete && i.naturalWidth === 0 && !i.hidden)
+    .map(i => (i.alt || i.src).slice(0, 60));
+  return {unrendered, rawTex, broken};
+}"""
+
+# Slices of the book's own Noto Sans SC font loaded (the glossary's Chinese terms).
+CJK_FONT_JS = """async () => {
+  await document.fonts.ready;
+  return Array.from(document.fonts).filter(f => f.family.replace(/["']/g, '') === 'Noto Sans SC'
+                                             && f.status === 'loaded').length;
+}"""
+
+# What a kernel-free control shows: its visible frame and readout.
+FRAME_JS = """b => Array.from(b.querySelectorAll('.nbcore-kf-frame, .nbcore-kf-readout'))
+  .filter(e => e.offsetParent !== null).map(e => e.getAttribute('src') || e.innerHTML).join('|')"""
+FRAME_DECODED_JS = """b => Array.from(b.querySelectorAll('.nbcore-kf-frame'))
+  .filter(e => e.offsetParent !== null).every(e => e.complete && e.naturalWidth > 0)"""
 
 # The visible chapters (☰) and contents buttons: shown (a size, not hidden).
 BUTTONS_JS = """() => {
@@ -235,6 +284,13 @@ class Tab:
         self.axe_rules: list[str] = []
         self.external: list[str] = []
         self.console: list[str] = []
+        self.failed: list[str] = []  # local responses >= 400 and failed local requests
+        # Bytes of the current page's load (CDP, cache disabled: every load is an empty cache),
+        # by request id; and each page's total once loaded (see weigh()).
+        self.sizes: dict[str, int] = {}
+        self.types: dict[str, str] = {}
+        self.pending: set[str] = set()
+        self.weights: dict[str, dict] = {}
 
     def show(self, server, page, width, theme) -> None:
         pg = self.pg
@@ -243,9 +299,10 @@ class Tab:
             self.page = None
             pg.set_viewport_size({"width": width, "height": 900})
             self.width = width
+            self.sizes, self.types, self.pending = {}, {}, set()
             pg.goto(f"{server}/{page}.html", wait_until="load")
-            # Wait for MathJax's typesetting, the fonts, and the lazily loaded images (data: URIs,
-            # decoded here so that the image check sees them all).
+            # Wait for MathJax's typesetting and the fonts; count the bytes the page loaded by
+            # then (before anything below is scrolled to or loaded eagerly).
             pg.evaluate(
                 """async () => {
                      if (document.querySelector('script[src*="mathjax"]')) {
@@ -254,6 +311,13 @@ class Tab:
                        await MathJax.startup.promise;
                      }
                      await document.fonts.ready;
+                   }"""
+            )
+            self.weights[page] = self.weigh()
+            # The lazily loaded images (data: URIs, decoded here so that the image check sees
+            # them all), and scroll-cue.js's marks.
+            pg.evaluate(
+                """async () => {
                      const imgs = Array.from(document.querySelectorAll('main img'));
                      imgs.forEach(i => { i.loading = 'eager'; });
                      await Promise.all(imgs.map(i => i.decode().catch(() => null)));
@@ -280,6 +344,144 @@ class Tab:
             self.theme = theme
         # Let the page's resize observers and the theme's handlers run before measuring.
         pg.evaluate(TWO_FRAMES_JS)
+
+    def weigh(self) -> dict:
+        """Bytes and requests of the page's load once the network has been quiet for 0.5 s (as
+        ``benchmarks/pages.py``'s ``measure`` counts them: encoded data lengths, headers
+        included; ``data:`` URLs are not requests)."""
+        quiet_since = time.monotonic()
+        deadline = quiet_since + 30
+        while time.monotonic() < deadline:
+            self.pg.wait_for_timeout(100)
+            if self.pending:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since > 0.5:
+                break
+        by_type: dict[str, int] = {}
+        for rid, n in self.sizes.items():
+            by_type[self.types[rid]] = by_type.get(self.types[rid], 0) + int(n)
+        return {"bytes": sum(by_type.values()), "requests": len(self.types), "by_type": by_type}
+
+    def once(self, server, page) -> list[str]:
+        """What is checked once per page, right after it loaded (1280 px, light): formulas,
+        raw TeX, broken images, the byte budget and every kernel-free control in full; the
+        glossary's Chinese font. A screenshot is left in _build/screenshots."""
+        pg = self.pg
+        problems = []
+        found = pg.evaluate(ONCE_JS)
+        if found["unrendered"]:
+            problems.append(
+                f"{len(found['unrendered'])} formulas not rendered: {found['unrendered'][:5]}"
+            )
+        problems += [f"raw TeX {t!r} visible in the page" for t in found["rawTex"]]
+        problems += [f"broken image {b}" for b in found["broken"]]
+        if page in CHAPTERS:
+            problems += self.budget(server, page)
+            problems += self.controls_in_full()
+        if page.endswith("/glossary") and not pg.evaluate(CJK_FONT_JS):
+            problems.append("no slice of the book's Noto Sans SC font was loaded")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(SCREENSHOTS / f"{page.split('/')[-1]}.png"))
+        return problems
+
+    def budget(self, server, page) -> list[str]:
+        """Issue 18's byte budget: a chapter transfers at most 1.5 MB more than the intro page
+        (both with an empty cache, at 1280 px)."""
+        intro = "book/intro"
+        if intro not in self.weights:  # the intro page comes first in the matrix; not with -k
+            self.clean = False
+            self.show(server, intro, 1280, "light")
+            self.clean = False
+            self.show(server, page, 1280, "light")
+        chapter, base = self.weights[page], self.weights[intro]
+        extra = chapter["bytes"] - base["bytes"]
+        if extra <= BENCH.EXTRA_BYTES_BUDGET:
+            return []
+        return [
+            f"transfers {chapter['bytes'] / 1e6:.2f} MB in {chapter['requests']} requests, "
+            f"{extra / 1e6:.2f} MB more than the intro page ({base['bytes'] / 1e6:.2f} MB); "
+            f"budget {BENCH.EXTRA_BYTES_BUDGET / 1e6:.1f} MB. By type: {chapter['by_type']}"
+        ]
+
+    def controls_in_full(self) -> list[str]:
+        """Every kernel-free control (book/_assets/scrubber.js over nbcore's frames): one
+        labelled range input long enough to aim at each step, one frame shown; the keyboard
+        moves it, the page changes, the new frame decodes and the slider announces
+        '<name> = <value>'; a Play button plays and pauses with one icon per state."""
+        pg = self.pg
+        problems = []
+        boxes = pg.locator(".nbcore-kf")
+        for i in range(boxes.count()):
+            box = boxes.nth(i)
+            rng = box.locator("input[type=range]")
+            if rng.count() != 1:
+                problems.append(f"control {i} has {rng.count()} range inputs")
+                continue
+            name = rng.evaluate("e => e.labels.length ? e.labels[0].innerText.trim() : ''")
+            if not name:
+                problems.append(f"control {i}'s slider has no label")
+            shown = box.evaluate(
+                "b => Array.from(b.querySelectorAll('.nbcore-kf-frame'))"
+                ".filter(e => e.offsetParent !== null).length"
+            )
+            if shown != 1:
+                problems.append(f"control {i} shows {shown} frames at once")
+            lo, hi, v0 = (int(rng.get_attribute(a)) for a in ("min", "max", "value"))
+            width = rng.bounding_box()["width"]
+            if width / max(hi - lo, 1) < 12:
+                problems.append(
+                    f"control {i}'s slider is {width:.0f} px for {hi - lo} steps (too short)"
+                )
+            before, text0 = box.evaluate(FRAME_JS), rng.get_attribute("aria-valuetext")
+            if not before:
+                problems.append(f"control {i} shows nothing")
+            rng.scroll_into_view_if_needed()
+            rng.focus()
+            pg.keyboard.press("ArrowLeft" if v0 == hi else "ArrowRight")
+            after, text1 = box.evaluate(FRAME_JS), rng.get_attribute("aria-valuetext")
+            if not after or after == before:
+                problems.append(f"moving control {i} by keyboard changed nothing")
+            if (
+                text1 == text0
+                or not text1
+                or not text1.startswith(name.split()[0] if name else "?")
+            ):
+                problems.append(
+                    f"control {i} announces {text1!r} (was {text0!r}); expected '<name> = <value>'"
+                )
+            # The newly shown frame (a lazily loaded data: URI) may still be decoding on a busy
+            # machine: wait for it; a broken image never gets there.
+            try:
+                pg.wait_for_function(FRAME_DECODED_JS, arg=box.element_handle(), timeout=10_000)
+            except PlaywrightTimeout:
+                problems.append(f"control {i} shows a broken image")
+            play = box.locator("button.nbcore-kf-play")
+            if play.count():
+                problems += self.play(box, play, rng, i)
+            pg.keyboard.press("Home")
+        return problems
+
+    def play(self, box, play, rng, i) -> list[str]:
+        """Play advances the control and turns into Pause; Pause stops it; one icon each."""
+        problems = []
+        if play.get_attribute("aria-label") != "Play":
+            problems.append(
+                f"control {i}'s Play button is labelled {play.get_attribute('aria-label')!r}"
+            )
+        text = rng.get_attribute("aria-valuetext")
+        play.click()
+        if play.get_attribute("aria-label") != "Pause":
+            problems.append(f"control {i}'s Play button does not turn into Pause")
+        self.pg.wait_for_timeout(int(box.get_attribute("data-interval")) + 400)
+        if rng.get_attribute("aria-valuetext") == text:
+            problems.append(f"control {i}: Play does not advance")
+        play.click()
+        if play.get_attribute("aria-label") != "Play":
+            problems.append(f"control {i}'s Pause button does not turn back into Play")
+        n_icons = play.evaluate("b => b.querySelectorAll('.nbcore-kf-icon').length")
+        if n_icons != 1:
+            problems.append(f"control {i}'s Play button shows {n_icons} icons")
+        return problems
 
     def axe(self, light: bool) -> list[str]:
         """Serious and critical axe-core violations at the current width and theme: all rules that
@@ -404,12 +606,43 @@ def tab(browser, server):
     )
     page.on("console", lambda m: t.console.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: t.console.append(f"page error: {e}"))
+    page.on(
+        "response", lambda r: t.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
+    page.on(
+        "requestfailed",
+        lambda r: (
+            t.failed.append(f"failed {r.url}") if urlparse(r.url).hostname == "127.0.0.1" else None
+        ),
+    )
+    # Bytes per request, with the cache disabled: each page load counts as with an empty cache
+    # (from 127.0.0.1 it costs little).
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+
+    def on_request(e):
+        if e["request"]["url"].startswith(("http:", "https:")):
+            t.types[e["requestId"]] = e.get("type", "Other")
+            t.pending.add(e["requestId"])
+
+    def on_done(e):
+        if e["requestId"] in t.types:
+            t.sizes[e["requestId"]] = e.get("encodedDataLength", 0)
+            t.pending.discard(e["requestId"])
+
+    cdp.on("Network.requestWillBeSent", on_request)
+    cdp.on("Network.loadingFinished", on_done)
+    cdp.on("Network.loadingFailed", lambda e: t.pending.discard(e["requestId"]))
     yield t
     context.close()
     if TIMES:
         total = sum(TIMES.values())
         slow = sorted(TIMES.items(), key=lambda kv: -kv[1])[:3]
         print(f"\ndevice matrix: {len(TIMES)} pages in {total:.0f} s; slowest {slow}")
+    if t.weights:
+        mb = ", ".join(f"{p.split('/')[-1]} {w['bytes'] / 1e6:.2f}" for p, w in t.weights.items())
+        print(f"page weights (MB, empty cache, 1280 px): {mb}")
 
 
 # Light from wide to narrow, then dark from narrow to wide: three resizes and one theme switch
@@ -449,13 +682,17 @@ def test_page_on_device(tab, server, page, width, theme):
         problems.append("no visible chapters (☰) button")
     # Clicking the menus and moving the controls: in light mode (their scripts do not read the
     # theme; in dark mode the buttons are checked above to be shown).
+    if (width, theme) == CASES[0]:  # the page as loaded
+        problems += tab.once(server, page)
     if theme == "light":
         problems += tab.menus(page, width)
         problems += tab.controls()
     problems += [f"console error: {e}" for e in tab.console]
     problems += [f"request to another host: {u}" for u in tab.external]
+    problems += [f"failed local request: {u}" for u in tab.failed]
     tab.console.clear()
     tab.external.clear()
+    tab.failed.clear()
     tab.clean = True
     TIMES[page] = TIMES.get(page, 0.0) + time.perf_counter() - t0
     assert not problems, f"{page} at {width} px, {theme}: {len(problems)} problems:\n" + "\n".join(

@@ -137,6 +137,48 @@ def test_chapter_has_binder_launch_link(html_dir, page):
     assert want in hrefs, f"{page}: no Binder (JupyterLab) launch link {want}"
 
 
+# ipywidgets' interactive controls as its HTML manager would render them from saved state.
+IPYWIDGET_CONTROLS = (
+    ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-radio, .widget-checkbox, "
+    ".widget-text, .widget-textarea, .widget-button, .widget-play, .widget-select"
+)
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_controls_work_without_a_kernel(html_dir, page):
+    """A chapter's controls are the book's own kernel-free ones (scrubber.js over frames nbcore
+    computed; tried in Chromium by test_devices.py) or a live widget's fallback: a static figure
+    and a "Run it live" link to this page's Binder session. No saved ipywidgets state (its
+    machinery, megabytes of script, would be loaded for it), no dead control, and a live-widget
+    cell's output is left out of the page (tag remove-output)."""
+    page_soup = soup(page_file(page))
+    views = page_soup.select('script[type="application/vnd.jupyter.widget-view+json"]')
+    assert not views, (
+        f"{page}: {len(views)} saved ipywidgets views (the book's controls are its own)"
+    )
+    machinery = [
+        s.get("src", "")
+        for s in page_soup.find_all("script")
+        if re.search(r"embed-amd|require\.js|widget-state", s.get("src", "") + s.get("type", ""))
+    ]
+    assert not machinery, f"{page}: loads ipywidgets machinery: {machinery}"
+    dead = page_soup.select(IPYWIDGET_CONTROLS)
+    assert not dead, f"{page}: controls that need a kernel: {[d.get('class') for d in dead][:5]}"
+    for kf in page_soup.select(".nbcore-kf"):
+        assert len(kf.select('input[type="range"]')) == 1, f"{page}: a control without a slider"
+        assert kf.select("img.nbcore-kf-frame"), f"{page}: a control without frames"
+    live_outputs = page_soup.select(".cell.tag_live-widget .cell_output")
+    assert not live_outputs, f"{page}: a live-widget cell kept its output (tag remove-output)"
+    launch = _binder_url(Path(page).name)
+    for i, fb in enumerate(page_soup.select(".nbcore-widget-fallback")):
+        assert fb.select("img"), f"{page}: fallback {i} has no figure"
+        links = fb.select("a.nbcore-run-live")
+        assert len(links) == 1, f"{page}: fallback {i} has {len(links)} 'Run it live' links"
+        assert links[0].get("href") == launch, (
+            f"{page}: fallback {i} links {links[0].get('href')}, not this page's Binder {launch}"
+        )
+
+
 @cache
 def _ids(path: Path) -> frozenset[str]:
     s = soup(path)
