@@ -79,7 +79,7 @@ def lab(binder_python, tmp_path_factory):
     # Render every cell (no virtual scrolling), so that a test can find any widget in the page.
     tracker = root / "settings" / "@jupyterlab" / "notebook-extension"
     tracker.mkdir(parents=True)
-    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "contentVisibility"}')
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     port, token = free_port(), secrets.token_hex(16)
     env = {
         **os.environ,
