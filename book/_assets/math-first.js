@@ -30,12 +30,16 @@
         const first = all.filter(near);
         const rest = all.filter((el) => !near(el));
         if (first.length) await MathJax.typesetPromise(first);
-        // The first screen's formulas are in the page: benchmarks/pages.py reads this mark.
+        // The first screen's formulas are in the page and, once the next frame is painted, on
+        // the screen: benchmarks/pages.py reads this mark (a timeout queued from a frame
+        // callback runs after that frame's paint).
+        await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
         performance.mark("nbv-first-screen-math");
         for (let i = 0; i < rest.length; i += BATCH) {
           await idle();
           await MathJax.typesetPromise(rest.slice(i, i + BATCH));
         }
+        performance.mark("nbv-all-math"); // every formula read (benchmarks/pages.py)
       });
     },
   });
