@@ -76,30 +76,7 @@ def _light_widget_pages(app, pagename, templatename, context, doctree):
 
         scripts[:] = [js for js in scripts if not widget_machinery(js)]
     if "<img " in body:
-        context["body"] = _lazy_images(body)
-
-
-_IMG = re.compile(r"<img\b[^>]*>")
-
-
-def _lazy_images(body: str) -> str:
-    """Images load lazily (when scrolled near), except the first figure of the page and the
-    frame each kernel-free control shows at first (the one without ``hidden``): those are what
-    the reader sees first, and loaded lazily they would be fetched and decoded only after the
-    page's math (benchmarks/pages.py's render time waits for both: about 1 s later with the CPU
-    throttled 4x)."""
-    first = True
-
-    def mark(match: re.Match) -> str:
-        nonlocal first
-        tag = match.group(0)
-        shown_frame = "nbcore-kf-frame" in tag and not re.search(r"\shidden\b", tag)
-        if first or shown_frame:
-            first = False
-            return tag
-        return tag.replace("<img", '<img loading="lazy"', 1)
-
-    return _IMG.sub(mark, body)
+        context["body"] = body.replace("<img ", '<img loading="lazy" ')
 
 
 def _timestamp(value: str) -> float:
