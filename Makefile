@@ -31,8 +31,10 @@ export MPLCONFIGDIR ?= $(CURDIR)/$(VENV)/matplotlib
 FONT_CACHE = $(BIN)/python -c 'import matplotlib.font_manager'
 # pytest-xdist: two worker processes (this machine's cores), one test file at a time each, so a
 # notebook's cells run in order in one kernel (nbval) and a module's browser stays its own.
-# PYTEST_WORKERS= (empty) runs everything in one process.
-PYTEST_WORKERS ?= -n 2 --dist loadfile
+# PYTEST_WORKERS= (empty) runs everything in one process. --no-loadscope-reorder: files are sent
+# in the order the root conftest.py gives them (slowest first), not by their number of tests
+# (which sent the live widgets, 9 tests and 4 minutes, last).
+PYTEST_WORKERS ?= -n 2 --dist loadfile --no-loadscope-reorder
 
 .PHONY: venv devvenv book assets browser pdftools pdf test outputs lab lint bench clean
 
