@@ -1,11 +1,11 @@
 """Root pytest configuration: the order in which test files run.
 
 ``make test`` runs pytest in two worker processes, one test file at a time each (pytest-xdist,
-``--dist loadfile --no-loadscope-reorder``: without the last option xdist sends the files with the
-most tests first, whatever this order), in the order files are collected. The longest files go first, one to each
-worker, and the many short ones fill in after them; collected in directory order instead, the
-two longest started half-way and ran alone at the end. The order of the tests within a file
-(a notebook's cells) is kept.
+``--dist loadfile --no-loadscope-reorder``: without the last option xdist sends the files with
+the most tests first, whatever this order), in the order files are collected. The longest files
+go first, one to each worker, and the many short ones fill in after them; collected in directory
+order instead, the two longest started half-way and ran alone at the end. The order of the tests
+within a file (a notebook's cells) is kept.
 """
 
 from __future__ import annotations
