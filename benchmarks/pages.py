@@ -174,6 +174,55 @@ class Server:
         self.proc.wait(timeout=10)
 
 
+class ByteCounter:
+    """Bytes and requests of a page's loads, counted from CDP network events with the cache
+    disabled (every load counts as with an empty cache): encoded data lengths, headers included,
+    as Chromium counts them; ``data:`` URLs are not requests. Used by :func:`measure` and by
+    tests/book/test_devices.py; :meth:`reset` before each load."""
+
+    def __init__(self, cdp):
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        cdp.on("Network.requestWillBeSent", self._request)
+        cdp.on("Network.loadingFinished", self._done)
+        cdp.on("Network.loadingFailed", lambda e: self.pending.discard(e["requestId"]))
+        self.reset()
+
+    def reset(self) -> None:
+        self.sizes: dict[str, int] = {}
+        self.types: dict[str, str] = {}
+        self.pending: set[str] = set()
+
+    def _request(self, e) -> None:
+        if e["request"]["url"].startswith(("http:", "https:")):
+            self.types[e["requestId"]] = e.get("type", "Other")
+            self.pending.add(e["requestId"])
+
+    def _done(self, e) -> None:
+        if e["requestId"] in self.types:
+            self.sizes[e["requestId"]] = e.get("encodedDataLength", 0)
+            self.pending.discard(e["requestId"])
+
+    def wait_quiet(self, page, quiet_s: float = 0.5, timeout_s: float = 30) -> dict:
+        """``{"bytes", "requests", "by_type"}`` once the network has been idle for ``quiet_s``."""
+        quiet_since = time.monotonic()
+        deadline = quiet_since + timeout_s
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+            if self.pending:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since > quiet_s:
+                break
+        by_type: dict[str, int] = {}
+        for rid, n in self.sizes.items():
+            by_type[self.types[rid]] = by_type.get(self.types[rid], 0) + int(n)
+        return {
+            "bytes": sum(by_type.values()),
+            "requests": len(self.types),
+            "by_type": dict(sorted(by_type.items())),
+        }
+
+
 def measure(
     browser, url: str, *, throttle: float | None = None, all_math: bool = False, timeout_s=90
 ) -> dict:
@@ -189,30 +238,9 @@ def measure(
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    counter = ByteCounter(cdp)
     if throttle:
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
-    sizes: dict[str, float] = {}
-    types: dict[str, str] = {}
-    pending: set[str] = set()
-
-    def on_request(e):
-        if e["request"]["url"].startswith(("http:", "https:")):
-            types[e["requestId"]] = e.get("type", "Other")
-            pending.add(e["requestId"])
-
-    def on_done(e):
-        if e["requestId"] in types:
-            sizes[e["requestId"]] = e.get("encodedDataLength", 0)
-            pending.discard(e["requestId"])
-
-    def on_failed(e):
-        pending.discard(e["requestId"])
-
-    cdp.on("Network.requestWillBeSent", on_request)
-    cdp.on("Network.loadingFinished", on_done)
-    cdp.on("Network.loadingFailed", on_failed)
     try:
         page.add_init_script(IMAGE_MARKS_JS)
         page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
@@ -227,23 +255,10 @@ def measure(
             all_math_s = round(page.evaluate(ALL_MATH_AT_JS) / 1000, 3)
         if throttle:
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
-        quiet_since = time.monotonic()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            page.wait_for_timeout(100)
-            if pending:
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since > 0.5:
-                break
-        by_type: dict[str, int] = {}
-        for rid, n in sizes.items():
-            by_type[types[rid]] = by_type.get(types[rid], 0) + int(n)
         return {
-            "bytes": int(sum(sizes.values())),
-            "requests": len(types),
+            **counter.wait_quiet(page),
             "render_s": round(render_s, 3),
             "all_math_s": all_math_s,
-            "by_type": dict(sorted(by_type.items())),
         }
     finally:
         context.close()

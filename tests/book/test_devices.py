@@ -312,12 +312,8 @@ class Tab:
         self.external: list[str] = []
         self.console: list[str] = []
         self.failed: list[str] = []  # local responses >= 400 and failed local requests
-        # Bytes of the current page's load (CDP, cache disabled: every load is an empty cache),
-        # by request id; and each page's total once loaded (see weigh()).
-        self.sizes: dict[str, int] = {}
-        self.types: dict[str, str] = {}
-        self.pending: set[str] = set()
-        self.weights: dict[str, dict] = {}
+        self.bytes = None  # BENCH.ByteCounter on this tab (the fixture attaches it)
+        self.weights: dict[str, dict] = {}  # each page's load, as benchmarks/pages.py counts it
 
     def show(self, server, page, width, theme) -> None:
         pg = self.pg
@@ -326,7 +322,7 @@ class Tab:
             self.page = None
             pg.set_viewport_size({"width": width, "height": 900})
             self.width = width
-            self.sizes, self.types, self.pending = {}, {}, set()
+            self.bytes.reset()
             pg.goto(f"{server}/{page}.html", wait_until="load")
             # Wait for MathJax's typesetting and the fonts; count the bytes the page loaded by
             # then (before anything below is scrolled to or loaded eagerly).
@@ -340,7 +336,7 @@ class Tab:
                      await document.fonts.ready;
                    }"""
             )
-            self.weights[page] = self.weigh()
+            self.weights[page] = self.bytes.wait_quiet(pg)
             # The lazily loaded images (data: URIs, decoded here so that the image check sees
             # them all), and scroll-cue.js's marks.
             pg.evaluate(
@@ -371,23 +367,6 @@ class Tab:
             self.theme = theme
         # Let the page's resize observers and the theme's handlers run before measuring.
         pg.evaluate(TWO_FRAMES_JS)
-
-    def weigh(self) -> dict:
-        """Bytes and requests of the page's load once the network has been quiet for 0.5 s (as
-        ``benchmarks/pages.py``'s ``measure`` counts them: encoded data lengths, headers
-        included; ``data:`` URLs are not requests)."""
-        quiet_since = time.monotonic()
-        deadline = quiet_since + 30
-        while time.monotonic() < deadline:
-            self.pg.wait_for_timeout(100)
-            if self.pending:
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since > 0.5:
-                break
-        by_type: dict[str, int] = {}
-        for rid, n in self.sizes.items():
-            by_type[self.types[rid]] = by_type.get(self.types[rid], 0) + int(n)
-        return {"bytes": sum(by_type.values()), "requests": len(self.types), "by_type": by_type}
 
     def once(self, server, page) -> list[str]:
         """What is checked once per page, right after it loaded (1280 px, light): formulas,
@@ -648,23 +627,7 @@ def tab(browser, server):
     )
     # Bytes per request, with the cache disabled: each page load counts as with an empty cache
     # (from 127.0.0.1 it costs little).
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-
-    def on_request(e):
-        if e["request"]["url"].startswith(("http:", "https:")):
-            t.types[e["requestId"]] = e.get("type", "Other")
-            t.pending.add(e["requestId"])
-
-    def on_done(e):
-        if e["requestId"] in t.types:
-            t.sizes[e["requestId"]] = e.get("encodedDataLength", 0)
-            t.pending.discard(e["requestId"])
-
-    cdp.on("Network.requestWillBeSent", on_request)
-    cdp.on("Network.loadingFinished", on_done)
-    cdp.on("Network.loadingFailed", lambda e: t.pending.discard(e["requestId"]))
+    t.bytes = BENCH.ByteCounter(context.new_cdp_session(page))
     yield t
     context.close()
     if TIMES:
