@@ -3,18 +3,17 @@
 For the intro page and every chapter, each in a fresh browser context (empty cache) at
 1280 x 900 px, this records the bytes transferred (the sum of Chromium's encoded data lengths),
 the number of requests, and the time from navigation until the page shows its math and its first
-figure with the CPU throttled 4x (CDP ``Emulation.setCPUThrottlingRate``). "Shows" means what
-the reader sees: every formula on the first screen is typeset (book/_assets/math-first.js
-typesets those first, then marks the time after the next paint,
-``performance.mark("nbv-first-screen-math")``, and typesets the rest of the page in idle time
-after; MathJax's lazy typesetting draws a formula when it is scrolled to, or all before
-printing), the first image of the article has loaded, and every kernel-free control
-(``.nbcore-scrubber``, ``.nbcore-kernel-free``) displays a loaded image. The time is the latest
-of those events, read from the page's own clock (performance marks), not the time a poll saw
-them: a poll waits behind the long tasks of the rest of the page's typesetting. The time until
-MathJax has read every formula of the page (math-first.js's mark ``nbv-all-math``) is reported
-next to it. Nothing leaves the machine: every host but 127.0.0.1 is
-unresolvable.
+figure with the CPU throttled 4x (CDP ``Emulation.setCPUThrottlingRate``). "Shows" means what the
+reader sees: every formula on the first screen is shown (the build typesets those,
+scripts/static_math.py; book/_assets/math-first.js marks the time after the next paint once their
+fonts are in, ``performance.mark("nbv-first-screen-math")``, then loads MathJax, which typesets the
+rest of the page in idle time; MathJax's lazy typesetting draws a formula when it is scrolled to, or
+all before printing), the first image of the article has loaded, and every kernel-free control
+(``.nbcore-scrubber``, ``.nbcore-kernel-free``) displays a loaded image. The time is the latest of
+those events, read from the page's own clock (performance marks), not the time a poll saw them: a
+poll waits behind the long tasks of the rest of the page's typesetting. The time until MathJax has
+read every formula of the page (math-first.js's mark ``nbv-all-math``) is reported next to it.
+Nothing leaves the machine: every host but 127.0.0.1 is unresolvable.
 
 Budget (issue 18): a chapter transfers at most 1.5 MB more than the intro page and renders within
 6 s with 4x throttling. The byte budget is deterministic and is a test
@@ -52,10 +51,11 @@ RENDER_SECONDS_BUDGET = 6.0
 # True once the page shows its math and its first figure (see the module docstring).
 READY_JS = """() => {
   if (document.readyState === 'loading') return false;  // the whole document is parsed
-  // The formulas on the first screen are typeset: book/_assets/math-first.js typesets those
-  // first (the others in idle time after; ALL_MATH_JS tells when that is done) and then sets
-  // this mark. Read from the page, not measured with getBoundingClientRect, which would force a
-  // layout of the whole page at every poll and slow the page down while it is measured.
+  // The formulas on the first screen are shown: book/_assets/math-first.js sets this mark once
+  // they are painted (typeset at build time, scripts/static_math.py, with their fonts loaded;
+  // or, for any the build left, typeset by MathJax first). Read from the page, not measured
+  // with getBoundingClientRect, which would force a layout of the whole page at every poll
+  // and slow the page down while it is measured.
   if (document.querySelector('.math')
       && !performance.getEntriesByName('nbv-first-screen-math').length) return false;
   const loaded = img => img.complete && img.naturalWidth > 0;
@@ -104,20 +104,11 @@ SHOWN_AT_JS = """() => {
   return t.length ? Math.max(...t) : performance.now();
 }"""
 
-# True once MathJax has read every formula of the page (typeset, or a lazy placeholder that
-# is typeset when scrolled to): the whole page's math, reported next to the render time.
-ALL_MATH_JS = """() => {
-  const maths = document.querySelectorAll('.math');
-  if (!maths.length) return true;
-  const mj = window.MathJax;
-  if (!mj || !mj.startup || !mj.startup.document) return false;
-  for (const m of maths) if (!m.querySelector('mjx-container')) return false;
-  return true;
-}"""
-
-
-# math-first.js marks "nbv-all-math" once it has handed MathJax the last formula of the page.
-ALL_MATH_MARK_JS = """() => !document.querySelector('.math')
+# True once math-first.js has handed MathJax every formula of the page (typeset, or a lazy
+# placeholder that is typeset when scrolled to; the formulas at the top of the page were typeset
+# at build time): it marks "nbv-all-math" then. The whole page's math, reported next to the
+# render time.
+ALL_MATH_JS = """() => !document.querySelector('.math')
   || performance.getEntriesByName('nbv-all-math').length > 0"""
 ALL_MATH_AT_JS = """() => {
   const m = performance.getEntriesByName('nbv-all-math');
@@ -233,7 +224,7 @@ def measure(
     requests), the seconds from navigation start until :data:`READY_JS` holds (with the CPU
     throttled ``throttle`` times when given), and bytes per resource type. The count stops once
     every formula is read and the network has been idle for 0.5 s. With ``all_math``, also the
-    seconds until MathJax has read every formula (:data:`ALL_MATH_JS`), as ``"all_math_s"``.
+    seconds until MathJax was handed every formula (:data:`ALL_MATH_JS`), as ``"all_math_s"``.
     """
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -248,11 +239,8 @@ def measure(
         render_s = page.evaluate(SHOWN_AT_JS) / 1000
         # Bytes are counted once every formula is read (MathJax loads fonts as it needs them),
         # as tests/book/test_devices.py counts them.
-        page.wait_for_function(ALL_MATH_JS, polling=50, timeout=timeout_s * 1000)
-        all_math_s = None
-        if all_math:  # math-first.js's mark once it has typeset the last batch
-            page.wait_for_function(ALL_MATH_MARK_JS, polling=100, timeout=timeout_s * 1000)
-            all_math_s = round(page.evaluate(ALL_MATH_AT_JS) / 1000, 3)
+        page.wait_for_function(ALL_MATH_JS, polling=100, timeout=timeout_s * 1000)
+        all_math_s = round(page.evaluate(ALL_MATH_AT_JS) / 1000, 3) if all_math else None
         if throttle:
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
         return {

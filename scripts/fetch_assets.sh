@@ -8,7 +8,9 @@
 #   for the browser tests only: it goes to vendor/axe-core/, which no page loads (the tests
 #   inject it with Playwright's page.add_script_tag). They land in book/_assets/vendor/
 #   (git-ignored) and are served from the book's own static folder, so no page ever asks
-#   another host for anything.
+#   another host for anything. MathJax's node-main.js, with which the build typesets the first
+#   formulas of each page (scripts/static_math.py), goes to scripts/vendor/ (git-ignored), which
+#   is not served.
 set -euo pipefail
 
 MATHJAX_VERSION=3.2.2
@@ -22,9 +24,10 @@ FONTAWESOME_VERSION=6.5.2
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="$root/book/_assets/vendor"
 stamp="$dest/.versions"
+build_only="$root/scripts/vendor"
 want="mathjax@$MATHJAX_VERSION requirejs@$REQUIREJS_VERSION html-manager@$HTML_MANAGER_VERSION"
 want="$want noto-sans-sc@$NOTO_SC_VERSION axe-core@$AXE_CORE_VERSION"
-want="$want fontawesome-free@$FONTAWESOME_VERSION"
+want="$want fontawesome-free@$FONTAWESOME_VERSION mathjax-node-main mathjax-startup"
 
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     echo "fetch_assets: vendor assets up to date ($want)"
@@ -51,16 +54,21 @@ for name in mathjax requirejs html-manager noto-sans-sc axe-core fontawesome-fre
     tar xzf "$tmp"/*"$name"-*.tgz -C "$tmp/$name"
 done
 
-rm -rf "$dest"
+rm -rf "$dest" "$build_only"
+mkdir -p "$build_only/mathjax"
 mkdir -p "$dest/mathjax" "$dest/requirejs" "$dest/html-manager" "$dest/noto-sans-sc/files" \
     "$dest/axe-core" "$dest/fontawesome/css" "$dest/fontawesome/webfonts"
-# MathJax: the tex-chtml component and the folders it loads on demand (~9 MB).
+# MathJax: the startup and core components the pages load (with input/tex, output/chtml,
+# a11y/assistive-mml and ui/lazy, named in _config.yml: 0.4 MB less than the combined
+# tex-chtml.js, which adds the 0.43 MB context menu), tex-chtml.js for scripts/make_pdf.py, and
+# the folders they load on demand (~9 MB).
 mj="$tmp/mathjax/package/es5"
-cp "$mj/tex-chtml.js" "$dest/mathjax/"
+cp "$mj/startup.js" "$mj/core.js" "$mj/tex-chtml.js" "$dest/mathjax/"
 for sub in input output ui a11y adaptors sre; do
     cp -r "$mj/$sub" "$dest/mathjax/"
 done
 cp "$tmp/mathjax/package/LICENSE" "$dest/mathjax/LICENSE"
+cp "$mj/node-main.js" "$tmp/mathjax/package/LICENSE" "$build_only/mathjax/"
 # require.js (unminified source as published; ~90 kB).
 cp "$tmp/requirejs/package/require.js" "$dest/requirejs/require.js"
 # The widget manager for static pages, and its Font Awesome files (found next to it).

@@ -120,6 +120,15 @@ def _static_control(ctrl: Tag, soup: BeautifulSoup) -> None:
     ctrl.append(note)
 
 
+def _math_as_tex(math: Tag) -> None:
+    """A formula typeset at build time (scripts/static_math.py) goes back to its TeX, for the
+    print document's MathJax (which breaks long display formulas over lines)."""
+    tex = math.attrs.pop("data-nbv-tex")
+    math["class"] = [c for c in math.get("class", []) if c != "nbv-static"]
+    for container in math.find_all("mjx-container", recursive=False):
+        container.replace_with(f"\\[{tex}\\]" if math.name == "div" else f"\\({tex}\\)")
+
+
 def page_article(html_dir: Path, page: str, known: dict[str, set[str]]) -> Tag:
     """The main article of one built page, rewritten for the print document."""
     path = html_dir / f"{page}.html"
@@ -142,6 +151,8 @@ def page_article(html_dir: Path, page: str, known: dict[str, set[str]]) -> Tag:
             el.decompose()
     for ctrl in article.select(".nbcore-kf"):
         _static_control(ctrl, soup)
+    for math in article.select(".math.nbv-static"):
+        _math_as_tex(math)
     for det in article.select("details"):
         det["open"] = ""
     # Ids: unique across the book.

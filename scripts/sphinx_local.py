@@ -31,10 +31,20 @@
    index (``searchindex.js``, 0.2 MB, synchronously in the head) on every page, for a
    search-as-you-type it leaves off (``search_as_you_type = False``): they are kept on the
    search page only, the one page that searches.
+8. Render time again: the formulas at the top of every page are typeset at build time, with
+   MathJax in Node (scripts/static_math.py), so the first screen's math needs no script; the
+   pages then load MathJax themselves (book/_assets/math-first.js) for the other formulas.
+9. Page weight again: the notebooks' HTML outputs write their pictures into the page as data:
+   URIs (a control's 11-18 frames, 0.35-0.73 MB of a chapter's HTML), which the browser reads,
+   hidden or not, with the page. Each is saved as a file (``_images/inline/``) and linked
+   instead, so a frame is fetched when it is shown (``loading="lazy"``; scrubber.js fetches a
+   control's frames as soon as the reader reaches for it).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from datetime import datetime
@@ -43,6 +53,9 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 
 def _dedup_inline_scripts(app, pagename, templatename, context, doctree):
@@ -290,6 +303,32 @@ def lighter_page(text: str, *, search_page: bool) -> str:
     return text
 
 
+# An image written into the page as a data: URI (the frames of the kernel-free controls, the
+# static pictures of live widgets, from the notebooks' saved HTML outputs).
+_DATA_IMG = re.compile(
+    r'(?P<head><img\b[^>]*?\ssrc=")data:image/(?P<type>png|jpeg|gif|webp|svg\+xml);base64,'
+    r'(?P<data>[A-Za-z0-9+/=\s]+)"'
+)
+_IMAGE_EXT = {"png": "png", "jpeg": "jpg", "gif": "gif", "webp": "webp", "svg+xml": "svg"}
+DATA_IMAGES = "_images/inline"
+
+
+def images_as_files(text: str, out: Path, up: str) -> str:
+    """``text`` with every data: URI image saved as a file in ``out/_images/inline/`` (named by
+    its content's hash, so a picture used twice is one file) and linked from there (see 9.)."""
+
+    def save(m: re.Match) -> str:
+        data = base64.b64decode("".join(m["data"].split()), validate=True)
+        name = f"{hashlib.sha256(data).hexdigest()[:20]}.{_IMAGE_EXT[m['type']]}"
+        path = out / DATA_IMAGES / name
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        return f'{m["head"]}{up}{DATA_IMAGES}/{name}"'
+
+    return _DATA_IMG.sub(save, text)
+
+
 def _lighter_pages(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -299,8 +338,24 @@ def _lighter_pages(app, exception):
     for path in out.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         new = lighter_page(text, search_page=path == out / "search.html")
+        up = "../" * (len(path.relative_to(out).parts) - 1)
+        new = images_as_files(new, out, up)
         if new != text:
             path.write_text(new, encoding="utf-8")
+    _static_first_formulas(app, out)
+
+
+def _static_first_formulas(app, out: Path) -> None:
+    import static_math
+
+    root = Path(app.confdir)
+    node_main = root / "scripts" / "vendor" / "mathjax" / "node-main.js"
+    if not node_main.exists():
+        raise RuntimeError(f"{node_main} is missing: run scripts/fetch_assets.sh")
+    counts = static_math.prerender(out, node_main, out / "_static" / "vendor" / "mathjax")
+    logger.info(
+        f"static_math: typeset {sum(counts.values())} formulas at build time in {len(counts)} pages"
+    )
 
 
 def setup(app):

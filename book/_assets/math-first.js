@@ -1,48 +1,107 @@
-// Typeset the formulas on the first screen first, the rest of the page afterwards.
+// Show the first screen's formulas first; load MathJax for the others once the page is shown.
 //
-// MathJax's own start-up reads every formula of the page before it shows any (a chapter holds
-// 130-430: 3-5 s with the CPU throttled 4x, after which lazy typesetting (ui/lazy, _config.yml)
-// draws only those on screen). Here start-up typesets nothing; this pageReady hands MathJax the
-// formulas on the screen first, then the others in small batches when the browser is idle.
-// MathJax.startup.promise still resolves once every formula is done (scroll-cue.js waits on it).
-// Runs before MathJax (a plain script; MathJax is loaded with defer) and only edits its config.
+// The build typesets the formulas at the top of each page (scripts/static_math.py): with the
+// CPU throttled 4x, MathJax's script takes about 1 s to start and the page is laid out again
+// after it typesets, so the first screen's math appeared 5-7 s after a chapter was opened. The
+// page holds MathJax's address in <script data-nbv-mathjax>; this script loads it:
+// - once the page is shown (load event, then an idle moment) when every formula on the screen
+//   was typeset at build time, which is the case at the top of every page;
+// - at once when some formula on the screen was not, or the address names a section (a reader
+//   who follows a link to a section lower down), and then MathJax typesets the formulas on the
+//   screen first;
+// - not at all when nothing is left for it (every formula typeset at build time).
+// Either way MathJax's start-up typesets nothing itself (a chapter holds 130-630 formulas: all
+// at once took 3-5 s); this pageReady hands it the formulas on the screen, then the others in
+// small batches when the browser is idle (MathJax's ui/lazy draws each when scrolled to).
+// window.nbvMath.done resolves once every formula has been handed to MathJax (scroll-cue.js and
+// the tests wait on it). benchmarks/pages.py reads the marks "nbv-first-screen-math" (the first
+// screen's formulas painted) and "nbv-all-math".
 (() => {
   "use strict";
   const MJ = (window.MathJax = window.MathJax || {});
   const SELECTOR = ".math, .tex2jax_process, .mathjax_process, .output_area";
   const BATCH = 40;
-  const idle = () =>
+  let finished;
+  window.nbvMath = { done: new Promise((resolve) => (finished = resolve)) };
+
+  const idle = (timeout = 1000) =>
     new Promise((done) =>
-      window.requestIdleCallback ? requestIdleCallback(done, { timeout: 1000 }) : setTimeout(done, 30),
+      window.requestIdleCallback ? requestIdleCallback(done, { timeout }) : setTimeout(done, 30),
     );
+  // A timeout queued from a frame callback runs after that frame's paint.
+  const painted = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  const onScreen = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.bottom > 0 && r.top < window.innerHeight;
+  };
+  // The formulas MathJax has to typeset: outermost math elements not typeset at build time.
+  const pending = () =>
+    Array.from(document.querySelectorAll(SELECTOR)).filter(
+      (el) =>
+        !el.classList.contains("nbv-static") &&
+        (!el.parentElement || !el.parentElement.closest(SELECTOR)),
+    );
+  const markFirstScreen = () => {
+    if (!performance.getEntriesByName("nbv-first-screen-math").length) {
+      performance.mark("nbv-first-screen-math");
+    }
+  };
+
   MJ.startup = Object.assign(MJ.startup || {}, {
     typeset: false,
     pageReady() {
       return MathJax.startup.defaultPageReady().then(async () => {
-        const all = Array.from(document.querySelectorAll(SELECTOR)).filter(
-          (el) => !el.parentElement || !el.parentElement.closest(SELECTOR),
-        );
-        // Only what is on the screen: the next batches follow as soon as the browser is idle.
-        // (Three screens' worth, 22-41 formulas in a chapter, put the first screen's math 0.2-1 s
-        // later with the CPU throttled 4x than its own 0-8.)
-        const near = (el) => {
-          const r = el.getBoundingClientRect();
-          return r.bottom > 0 && r.top < window.innerHeight;
-        };
-        const first = all.filter(near);
-        const rest = all.filter((el) => !near(el));
+        const all = pending();
+        const first = all.filter(onScreen);
+        const rest = all.filter((el) => !onScreen(el));
         if (first.length) await MathJax.typesetPromise(first);
-        // The first screen's formulas are in the page and, once the next frame is painted, on
-        // the screen: benchmarks/pages.py reads this mark (a timeout queued from a frame
-        // callback runs after that frame's paint).
-        await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
-        performance.mark("nbv-first-screen-math");
+        await painted();
+        markFirstScreen();
         for (let i = 0; i < rest.length; i += BATCH) {
           await idle();
           await MathJax.typesetPromise(rest.slice(i, i + BATCH));
         }
-        performance.mark("nbv-all-math"); // every formula read (benchmarks/pages.py)
+        performance.mark("nbv-all-math");
+        finished();
       });
     },
   });
+
+  const loadMathJax = (holder) => {
+    const script = document.createElement("script");
+    script.src = holder.dataset.nbvMathjax;
+    script.async = true;
+    document.head.appendChild(script);
+  };
+
+  // Anything MathJax would find in an element: TeX delimiters (a printed output may hold some).
+  const TEX = /\\\(|\\\[|\$\$|\\begin\{/;
+  const start = async () => {
+    const holder = document.querySelector("script[data-nbv-mathjax]");
+    const left = holder ? pending().filter((el) => TEX.test(el.textContent)) : [];
+    // A link to a section: the browser may not have scrolled to it yet.
+    if (left.some(onScreen) || (left.length && window.location.hash)) {
+      loadMathJax(holder);
+      return;
+    }
+    // Every formula on the screen is in the page already: once its fonts are in, it is shown.
+    await document.fonts.ready;
+    await painted();
+    markFirstScreen();
+    if (!left.length) {
+      performance.mark("nbv-all-math"); // nothing left for MathJax: it is not loaded
+      finished();
+      return;
+    }
+    if (document.readyState !== "complete") {
+      await new Promise((done) => window.addEventListener("load", done, { once: true }));
+    }
+    await idle(2000);
+    loadMathJax(holder);
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();

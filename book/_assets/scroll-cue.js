@@ -2,8 +2,9 @@
 //
 // book.css lets what cannot fit its column scroll inside its own box; on phones the scrollbar
 // is invisible until touched, so this marks the box with .nbv-more-left / .nbv-more-right while
-// content is hidden on that side (book.css fades that edge). Runs again after MathJax has
-// typeset the page, when a box is resized, and while a box is scrolled.
+// content is hidden on that side (book.css fades that edge). Runs once the page is shown, again
+// when math-first.js has handed MathJax every formula, when a box is resized, and while a box is
+// scrolled.
 (() => {
   "use strict";
   const BOXES = [
@@ -63,17 +64,24 @@
       }
     }
     markAll(boxes);
-    document.documentElement.dataset.nbvScrollCue = "ready"; // tests wait for the first scan
+    // Tests wait for "all": the scan after every formula was handed to MathJax.
+    const root = document.documentElement.dataset;
+    if (root.nbvScrollCue !== "all") root.nbvScrollCue = "ready";
+  };
+  const scanAll = () => {
+    scan();
+    document.documentElement.dataset.nbvScrollCue = "all";
   };
 
-  // Not before the page is shown: the first scan waits for MathJax to have typeset the page
-  // (or for the load event) and for an idle moment, so it does not delay the first paint.
+  // Not before the page is shown: the first scan waits for the load event and an idle moment,
+  // so it does not delay the first paint, and runs again once math-first.js has handed MathJax
+  // every formula (window.nbvMath.done).
   const later = (fn) => () =>
     window.requestIdleCallback ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 50);
   const start = () => {
-    const mj = window.MathJax;
-    if (mj && mj.startup && mj.startup.promise) mj.startup.promise.then(later(scan));
-    window.addEventListener("load", later(scan));
+    if (window.nbvMath) window.nbvMath.done.then(later(scanAll));
+    if (document.readyState === "complete") later(scan)();
+    else window.addEventListener("load", later(scan));
   };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

@@ -6,7 +6,8 @@
 // ipywidgets HTML manager (about 5 MB with its Font Awesome) that the saved ipywidgets needed.
 // Moving the range shows its frame, writes the value next to it and into aria-valuetext
 // (a screen reader hears "lr = 0.10", not the index). Keyboard: the range input's own keys
-// (arrows, Page Up/Down, Home, End); the Play button is an ordinary <button>.
+// (arrows, Page Up/Down, Home, End); the Play button is an ordinary <button>. The frames are
+// files loaded lazily (scripts/sphinx_local.py 9.): a control's all once the reader reaches it.
 (function () {
   "use strict";
 
@@ -68,6 +69,17 @@
       input.addEventListener("pointerdown", stop);
       input.addEventListener("keydown", stop);
     }
+    // The frames are separate files, fetched lazily (a hidden one not at all): once the reader
+    // reaches for the control, fetch them all, so that moving it shows each without a wait.
+    function fetchFrames() {
+      for (var k = 0; k < frames.length; k++) frames[k].loading = "eager";
+      ["pointerenter", "touchstart", "focusin"].forEach(function (type) {
+        box.removeEventListener(type, fetchFrames);
+      });
+    }
+    ["pointerenter", "touchstart", "focusin"].forEach(function (type) {
+      box.addEventListener(type, fetchFrames, { passive: true });
+    });
     show(+input.value);
   }
 

@@ -11,6 +11,8 @@ one Chromium, offline, one test per page, width and theme:
 - no page is wider than the window, and nothing is clipped: no element sticks out of a box that
   cuts it off (a wide equation, table or printed output must scroll inside its own box instead);
 - no image is drawn at less than 1.5 device pixels per CSS pixel (crisp on 2x screens);
+- every formula on the first screen (the top of the page) was typeset when the book was built
+  (``scripts/static_math.py``), so it is shown without waiting for MathJax's script;
 - every kernel-free control (``.nbcore-kf``) changes what the page shows when moved (light mode,
   every width);
 - axe-core (fetched by scripts/fetch_assets.sh) finds no serious or critical violation: at 390 px,
@@ -25,13 +27,13 @@ one Chromium, offline, one test per page, width and theme:
   frame decodes, Play plays and pauses with one icon per state; the glossary's Chinese terms in
   the book's own font. A screenshot of each page is left in ``_build/screenshots``.
 
-Speed: each page is loaded once;
-widths are set by resizing the window and the theme by the ``data-theme`` attribute
-pydata-sphinx-theme reads (the page is not reloaded); all measurements at one width and theme are
-one script; waits are for conditions (MathJax's typesetting, fonts, an opened dialog), never fixed
-sleeps; axe-core runs only the rules that can be serious or critical, once per theme, without
-MathJax's rendering. axe-core is still most of the time (about two thirds on a chapter or the API
-page, mostly the colour-contrast rule), the page load (MathJax) most of the rest.
+Speed: each page is loaded once; widths are set by resizing the window and the theme by the
+``data-theme`` attribute pydata-sphinx-theme reads (the page is not reloaded); all measurements at
+one width and theme are one script; waits are for conditions (math-first.js's formulas, fonts, an
+opened dialog), never fixed sleeps; axe-core runs only the rules that can be serious or critical,
+once per theme, without MathJax's rendering. axe-core is still most of the time (about two thirds
+on a chapter or the API page, mostly the colour-contrast rule), the page load (MathJax) most of
+the rest.
 """
 
 from __future__ import annotations
@@ -210,7 +212,22 @@ BUTTONS_JS = """() => {
   return out;
 }"""
 
-# Everything measured at one width and theme, in one call (see the three scripts above).
+# The formulas on the first screen (the top of the page) that were not typeset when the book
+# was built (scripts/static_math.py): each would wait for MathJax's script.
+LATE_MATH_JS = """() => {
+  const y = window.scrollY;
+  window.scrollTo(0, 0);
+  const sel = '.math, .output_area';
+  const late = Array.from(document.querySelectorAll('.math:not(.nbv-static)'))
+    .filter(e => !e.parentElement.closest(sel) && e.getClientRects().length)
+    .filter(e => { const r = e.getBoundingClientRect();
+                   return r.bottom > 0 && r.top < window.innerHeight && r.width > 0; })
+    .map(e => (e.dataset.nbvTex || e.textContent).slice(0, 60));
+  window.scrollTo(0, y);
+  return late;
+}"""
+
+# Everything measured at one width and theme, in one call (see the four scripts above).
 LAYOUT_JS = (
     "() => ({layout: ("
     + CLIPPED_JS
@@ -218,6 +235,8 @@ LAYOUT_JS = (
     + BLURRY_JS
     + ")(), buttons: ("
     + BUTTONS_JS
+    + ")(), lateMath: ("
+    + LATE_MATH_JS
     + ")()})"
 )
 
@@ -324,15 +343,12 @@ class Tab:
             self.width = width
             self.bytes.reset()
             pg.goto(f"{server}/{page}.html", wait_until="load")
-            # Wait for MathJax's typesetting and the fonts; count the bytes the page loaded by
-            # then (before anything below is scrolled to or loaded eagerly).
+            # Wait until math-first.js has handed MathJax every formula, and for the fonts;
+            # count the bytes the page loaded by then (before anything below is scrolled to or
+            # loaded eagerly).
             pg.evaluate(
                 """async () => {
-                     if (document.querySelector('script[src*="mathjax"]')) {
-                       while (!(window.MathJax && MathJax.startup && MathJax.startup.promise))
-                         await new Promise(r => setTimeout(r, 20));
-                       await MathJax.startup.promise;
-                     }
+                     await window.nbvMath.done;
                      await document.fonts.ready;
                    }"""
             )
@@ -345,10 +361,10 @@ class Tab:
                      imgs.forEach(i => { i.loading = 'eager'; });
                      await Promise.all(imgs.map(i => i.decode().catch(() => null)));
                      // scroll-cue.js marks the boxes that scroll (and makes them focusable) once
-                     // the page is idle: wait for its first scan (at most 10 s).
+                     // every formula is in: wait for that scan (at most 10 s).
                      if (document.querySelector('script[src*="scroll-cue"]')) {
                        for (let i = 0; i < 500 && document.documentElement.dataset.nbvScrollCue
-                            !== 'ready'; i++) await new Promise(r => setTimeout(r, 20));
+                            !== 'all'; i++) await new Promise(r => setTimeout(r, 20));
                      }
                    }"""
             )
@@ -672,6 +688,7 @@ def test_page_on_device(tab, server, page, width, theme):
     if len(layout["clipped"]) > 10:
         problems.append(f"... {len(layout['clipped'])} clipped in all")
     problems += [f"blurry image {b}" for b in m["blurry"]]
+    problems += [f"first-screen formula left to MathJax: {t}" for t in m["lateMath"]]
     if not m["buttons"]["primary"]:
         problems.append("no visible chapters (☰) button")
     # Clicking the menus and moving the controls: in light mode (their scripts do not read the
