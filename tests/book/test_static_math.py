@@ -137,7 +137,6 @@ def _as_written(text: str) -> str:
     return _STATIC.sub(back, text)
 
 
-
 @pytest.mark.parametrize("page", toc_pages())
 def test_built_page_typesets_its_first_formulas(html_dir, page):
     text = (html_dir / f"{page}.html").read_text(encoding="utf-8")
