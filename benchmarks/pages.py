@@ -77,22 +77,32 @@ READY_JS = """() => {
   return true;
 }"""
 
-# Added to every page measured (a Playwright init script; the book does not ship it): when the
-# document is parsed, marks the time each image READY_JS waits for (the first of the article,
+# Added to every page measured (a Playwright init script; the book does not ship it): as the
+# document is read, marks the time each image READY_JS waits for (the first of the article,
 # each control's shown frame) has loaded, as performance marks "nbv-bench-img" (at once if it
-# already has). Those images load lazily, i.e. when scrolled near: here they start loading at
-# once, as for a reader who scrolls to them right away (or on a screen tall enough to show them).
-IMAGE_MARKS_JS = """document.addEventListener('DOMContentLoaded', () => {
-  const first = document.querySelector('article img');
-  const shown = Array.from(document.querySelectorAll(
-    '.nbcore-scrubber img:not([hidden]), .nbcore-kernel-free img:not([hidden])'));
-  for (const img of new Set([first, ...shown].filter(Boolean))) {
-    img.loading = 'eager';
-    const done = () => performance.mark('nbv-bench-img');
-    if (img.complete && img.naturalWidth > 0) done();
-    else img.addEventListener('load', done, {once: true});
-  }
-});"""
+# already has). Those images load lazily, i.e. when scrolled near: here they start loading as
+# soon as they are read, as for a reader who scrolls to them right away (or on a screen tall
+# enough to show them).
+IMAGE_MARKS_JS = """(() => {
+  const seen = new Set();
+  const watch = () => {
+    const first = document.querySelector('article img');
+    const shown = Array.from(document.querySelectorAll(
+      '.nbcore-kf img.nbcore-kf-frame:not([hidden]), .nbcore-scrubber img:not([hidden]),'
+      + ' .nbcore-kernel-free img:not([hidden])'));
+    for (const img of [first, ...shown]) {
+      if (!img || seen.has(img)) continue;
+      seen.add(img);
+      img.loading = 'eager';
+      const done = () => performance.mark('nbv-bench-img');
+      if (img.complete && img.naturalWidth > 0) done();
+      else img.addEventListener('load', done, {once: true});
+    }
+  };
+  const observer = new MutationObserver(watch);
+  observer.observe(document, {childList: true, subtree: true});
+  document.addEventListener('DOMContentLoaded', () => { watch(); observer.disconnect(); });
+})();"""
 
 # When the page showed its math and first figure, in ms from navigation start, read once
 # READY_JS holds: the latest of the first screen's math mark and the images' load marks. A

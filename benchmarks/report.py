@@ -241,8 +241,9 @@ def render_pages(pages: dict) -> list[str]:
         "page shows its math and its first figure with the CPU throttled "
         f"{pages['cpu_throttling']}x (median of {pages['runs']} loads). Budget: a chapter "
         "transfers at most 1.5 MB more than the intro page (a test checks it) and renders "
-        "within 6 s. The last column is the time until MathJax has read every formula of the "
-        "page (the formulas below the first screen are typeset in idle time after it).",
+        "within 6 s. The formulas at the top of each page are typeset when the book is built; "
+        "the last column is the time until MathJax, loaded once the page is shown, has read "
+        "every other formula of the page (typeset in idle time, or when scrolled to).",
         "",
         "| page | MB | more than intro (MB) | requests | render, CPU / "
         f"{pages['cpu_throttling']} (s) | all formulas read (s) |",

@@ -11,7 +11,8 @@ exercise solutions are shown open under each exercise. The document is styled by
 stylesheets plus ``book/_assets/print.css``.
 
 Debian's Chromium (never a downloaded one) loads it through Playwright from a server on
-127.0.0.1 (every other host is unreachable), MathJax typesets the math, and ``page.pdf`` prints
+127.0.0.1 (every other host is unreachable; the formulas were typeset beforehand by MathJax in
+Node, as the build does, and the page's MathJax typesets what is left), and ``page.pdf`` prints
 it (A4, page numbers in the footer, a bookmark outline from the headings, tagged). The table of
 contents links every chapter and section; with ``--toc-page-numbers`` it also gets page numbers,
 from a second print (the first print's outline says on which page each page of the book starts,
@@ -39,6 +40,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
+import static_math  # scripts/static_math.py, next to this file
 import yaml
 from bs4 import BeautifulSoup, Tag
 from chromium import CHROMIUM, CHROMIUM_ARGS  # scripts/chromium.py, next to this file
@@ -271,7 +273,8 @@ def build_document(html_dir: Path, page_numbers: dict[str, int] | None = None) -
         '"linebreak"}};</script>\n'
         '<script defer src="/_static/vendor/mathjax/tex-chtml.js"></script>'
     )
-    return f"""<!DOCTYPE html>
+    return _typeset_math(
+        f"""<!DOCTYPE html>
 <html lang="en" data-theme="light" data-mode="light">
 <head><meta charset="utf-8"><title>{title}</title>
 {links}
@@ -282,7 +285,21 @@ def build_document(html_dir: Path, page_numbers: dict[str, int] | None = None) -
 {title_page}
 {"".join(body)}
 </article></div>
-</body></html>"""
+</body></html>""",
+        html_dir,
+    )
+
+
+def _typeset_math(document: str, html_dir: Path) -> str:
+    """The print document with its formulas typeset by MathJax in Node, as the build typesets
+    the first formulas of each page (scripts/static_math.py; about 3,600 formulas in 6 s, which
+    MathJax in the page took about 30 s to typeset), without the MathML copy. What Node cannot
+    typeset (formulas in outputs, mixed text and math) is left to the document's MathJax."""
+    formulas = static_math.first_formulas(document, limit=len(document))
+    node_main = ROOT / "scripts" / "vendor" / "mathjax" / "node-main.js"
+    mathjax = html_dir / "_static" / "vendor" / "mathjax"
+    [(rendered, css)] = static_math.typeset([formulas], node_main, mathjax, assistive=False)
+    return static_math.rewrite(document, formulas, rendered, css, "/")
 
 
 # ------------------------------------------------------------------------------------------

@@ -21,7 +21,11 @@ require(path.resolve(nodeMain))
   .init({
     loader: {
       paths: { mathjax: path.resolve(mathjaxDir) },
-      load: ["input/tex", "output/chtml", "a11y/assistive-mml", "adaptors/liteDOM"],
+      // The MathML copy for screen readers unless the request says "assistive": false (the
+      // PDF, whose print document leaves it out as its MathJax does).
+      load: ["input/tex", "output/chtml", "adaptors/liteDOM"].concat(
+        request.assistive === false ? [] : ["a11y/assistive-mml"],
+      ),
       versionWarnings: false,
     },
     // Without noundefined, an undefined macro is a TeX error (the pages' MathJax would show its

@@ -99,11 +99,12 @@ def first_formulas(text: str, limit: int = FIRST_SCREEN_CHARS) -> list[Formula]:
 
 
 def typeset(
-    pages: list[list[Formula]], node_main: Path, mathjax_dir: Path
+    pages: list[list[Formula]], node_main: Path, mathjax_dir: Path, *, assistive: bool = True
 ) -> list[tuple[list[str], str]]:
     """For each page's formulas, MathJax's CommonHTML of each and the stylesheet they need (its
-    fonts under ``@FONTS@``), from ``scripts/mathjax_static.js`` in Node. A TeX error (an
-    undefined macro included) is an error here."""
+    fonts under ``@FONTS@``), from ``scripts/mathjax_static.js`` in Node; with MathJax's MathML
+    copy for screen readers unless ``assistive`` is false. A TeX error (an undefined macro
+    included) is an error here."""
     node = shutil.which("node")
     if node is None:
         raise RuntimeError(
@@ -114,6 +115,7 @@ def typeset(
         "pages": [[{"tex": f.tex, "display": f.display} for f in page] for page in pages],
         "scale": SCALE,
         "fontURL": "@FONTS@",
+        "assistive": assistive,
     }
     script = Path(__file__).with_name("mathjax_static.js")
     run = subprocess.run(

@@ -47,6 +47,47 @@
     }
   };
 
+  // Anything MathJax would find in an element: TeX delimiters (a printed output may hold some).
+  const TEX = /\\\(|\\\[|\$\$|\\begin\{/;
+  const waiting = (el) => !el.classList.contains("nbv-static") && TEX.test(el.textContent);
+
+  // While a chapter is still being read (400 kB of HTML: parsed in 3-4 s with the CPU throttled
+  // 4x), its top is drawn long before the end: the first screen's formulas are shown as soon as
+  // the document reaches past the first screen, every formula on it was typeset at build time,
+  // and no math font is still loading. Checked at each frame until then (or until the document
+  // is read, when start() below takes over).
+  const mathFontLoading = () => {
+    for (const face of document.fonts) {
+      if (face.family.startsWith("MJX") && face.status === "loading") return true;
+    }
+    return false;
+  };
+  const pastFirstScreen = () => {
+    const all = document.getElementsByTagName("*");
+    for (let i = all.length - 1; i >= Math.max(0, all.length - 50); i--) {
+      const r = all[i].getBoundingClientRect();
+      if (r.width || r.height) return r.top >= window.innerHeight;
+    }
+    return false;
+  };
+  const firstScreenShown = () =>
+    pastFirstScreen() &&
+    !Array.from(document.querySelectorAll(".math")).some((el) => onScreen(el) && waiting(el)) &&
+    !mathFontLoading();
+  const watchFirstScreen = async () => {
+    while (document.readyState === "loading") {
+      if (firstScreenShown()) {
+        await painted();
+        if (firstScreenShown()) {
+          markFirstScreen();
+          return;
+        }
+      }
+      await new Promise((done) => requestAnimationFrame(done));
+    }
+  };
+  if (document.readyState === "loading") watchFirstScreen();
+
   MJ.startup = Object.assign(MJ.startup || {}, {
     typeset: false,
     pageReady() {
@@ -74,8 +115,6 @@
     document.head.appendChild(script);
   };
 
-  // Anything MathJax would find in an element: TeX delimiters (a printed output may hold some).
-  const TEX = /\\\(|\\\[|\$\$|\\begin\{/;
   const start = async () => {
     const holder = document.querySelector("script[data-nbv-mathjax]");
     const left = holder ? pending().filter((el) => TEX.test(el.textContent)) : [];
