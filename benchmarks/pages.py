@@ -262,6 +262,30 @@ def measure(
         context.close()
 
 
+# The page's load is over once math-first.js has handed MathJax every formula (MathJax, when a
+# page needs it, is loaded once the page is shown) and the fonts are in.
+LOADED_JS = """async () => {
+  if (window.nbvMath) await window.nbvMath.done;
+  await document.fonts.ready;
+}"""
+
+
+def weigh(browser, url: str, timeout_s=90) -> dict:
+    """The bytes and requests of one load of ``url`` as a reader's browser makes it (fresh
+    context, empty cache, no throttling; images below the fold not loaded), counted until the
+    page's math is in and the network has been quiet: :class:`ByteCounter`'s totals.
+    ``tests/book/test_devices.py`` counts each page's load the same way for the budget."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    counter = ByteCounter(context.new_cdp_session(page))
+    try:
+        page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+        page.evaluate(LOADED_JS)
+        return counter.wait_quiet(page)
+    finally:
+        context.close()
+
+
 def launch(pw):
     return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
 
@@ -276,7 +300,7 @@ def run(html: Path, runs: int, only: list[str] | None = None) -> dict:
         try:
             for name in pages:
                 url = f"{base}/{name}.html"
-                weight = measure(browser, url)
+                weight = weigh(browser, url)
                 loads = [
                     measure(browser, url, throttle=THROTTLE, all_math=True) for _ in range(runs)
                 ]

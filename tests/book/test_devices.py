@@ -346,12 +346,7 @@ class Tab:
             # Wait until math-first.js has handed MathJax every formula, and for the fonts;
             # count the bytes the page loaded by then (before anything below is scrolled to or
             # loaded eagerly).
-            pg.evaluate(
-                """async () => {
-                     await window.nbvMath.done;
-                     await document.fonts.ready;
-                   }"""
-            )
+            pg.evaluate(BENCH.LOADED_JS)
             self.weights[page] = self.bytes.wait_quiet(pg)
             # The lazily loaded images (data: URIs, decoded here so that the image check sees
             # them all), and scroll-cue.js's marks.
