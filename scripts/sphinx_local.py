@@ -39,6 +39,11 @@
    hidden or not, with the page. Each is saved as a file (``_images/inline/``) and linked
    instead, so a frame is fetched when it is shown (``loading="lazy"``; scrubber.js fetches a
    control's frames as soon as the reader reaches for it).
+10. Page weight again: Noto Sans SC (the Chinese of the glossary and of the sources' titles)
+   comes as about 100 slices of 20-60 kB, each drawing some 200-400 characters: a chapter whose
+   references name the Chinese sources fetched 8 slices (0.25 MB) for 40 characters. The
+   written pages' characters are counted and each slice is cut down to those it holds
+   (fontTools), so a page fetches a few kB per slice.
 """
 
 from __future__ import annotations
@@ -343,6 +348,72 @@ def _lighter_pages(app, exception):
         if new != text:
             path.write_text(new, encoding="utf-8")
     _static_first_formulas(app, out)
+    cut = cjk_font_subset(out)
+    logger.info(f"noto-sans-sc: {cut['chars']} characters in {cut['files']} files")
+
+
+NOTO_CSS = "_static/vendor/noto-sans-sc/400.css"
+_FACE = re.compile(r"@font-face \{(?P<body>.*?)\}", re.S)
+_FACE_SRC = re.compile(r"url\(\./files/(?P<file>[^)]+\.woff2)\)")
+_FACE_RANGE = re.compile(r"unicode-range: (?P<ranges>[^;]+);")
+
+
+def _code_points(ranges: str) -> set[int]:
+    """The code points of a CSS unicode-range ("U+4e00-4e2f,U+3002")."""
+    points: set[int] = set()
+    for part in ranges.split(","):
+        lo, _, hi = part.strip().removeprefix("U+").partition("-")
+        points.update(range(int(lo, 16), int(hi or lo, 16) + 1))
+    return points
+
+
+def _unicode_range(points: set[int]) -> str:
+    runs, ordered = [], sorted(points)
+    start = prev = ordered[0]
+    for p in [*ordered[1:], None]:
+        if p is not None and p == prev + 1:
+            prev = p
+            continue
+        runs.append(f"U+{start:x}" if start == prev else f"U+{start:x}-{prev:x}")
+        if p is not None:
+            start = prev = p
+    return ",".join(runs)
+
+
+def cjk_font_subset(out: Path) -> dict[str, int]:
+    """Noto Sans SC cut down to the characters of the written pages (see 10.): each slice of
+    the font that holds some of them becomes a file with just those (``files/book-*.woff2``)
+    and ``400.css`` names only those files, each with the code points it has. Returns the
+    number of characters and files."""
+    from fontTools import subset
+
+    css_path = out / NOTO_CSS
+    used: set[int] = set()
+    for path in out.rglob("*.html"):
+        used.update(map(ord, path.read_text(encoding="utf-8")))
+    faces = []
+    for face in _FACE.finditer(css_path.read_text(encoding="utf-8")):
+        body = face["body"]
+        keep = used & _code_points(_FACE_RANGE.search(body)["ranges"])
+        if not keep:
+            continue
+        name = _FACE_SRC.search(body)["file"]
+        options = subset.Options(flavor="woff2", layout_features=["*"], name_IDs=["*"])
+        font = subset.load_font(str(css_path.parent / "files" / name), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=keep)
+        subsetter.subset(font)
+        subset.save_font(font, str(css_path.parent / "files" / f"book-{name}"), options)
+        body = _FACE_SRC.sub(f"url(./files/book-{name})", body)
+        body = _FACE_RANGE.sub(f"unicode-range: {_unicode_range(keep)};", body)
+        faces.append(f"@font-face {{{body}}}\n")
+    css_path.write_text(
+        "/* Noto Sans SC (SIL OFL 1.1), cut down to the characters of this book by\n"
+        "   scripts/sphinx_local.py. */\n" + "".join(faces),
+        encoding="utf-8",
+    )
+    chars = sum(len(_code_points(m["ranges"])) for f in faces for m in _FACE_RANGE.finditer(f))
+    return {"chars": chars, "files": len(faces)}
 
 
 def _static_first_formulas(app, out: Path) -> None:
