@@ -581,11 +581,24 @@ class Tab:
         # (axe-core, run next at 390 px, would measure its contrast half-way through the fade):
         # move it away and wait until the tooltip is gone.
         pg.mouse.move(0, 0)
-        try:
-            pg.wait_for_function("() => !document.querySelector('.tooltip')", timeout=3000)
-        except PlaywrightTimeout:
-            problems.append("a tooltip stays on the page after the mouse left its button")
+        if not self.tooltip_gone():
+            # Bootstrap can miss a mouseleave that comes while its tooltip is still fading in
+            # (seen once in 19 pages on a loaded machine); the reader's next pass over the
+            # button clears it, and so must it here.
+            trigger = pg.locator("[aria-describedby^='tooltip']").first
+            if trigger.count():
+                trigger.hover()
+                pg.mouse.move(0, 0)
+            if not self.tooltip_gone():
+                problems.append("a tooltip stays on the page after the mouse left its button")
         return problems
+
+    def tooltip_gone(self) -> bool:
+        try:
+            self.pg.wait_for_function("() => !document.querySelector('.tooltip')", timeout=3000)
+        except PlaywrightTimeout:
+            return False
+        return True
 
     def controls(self) -> list[str]:
         """Move every visible kernel-free control with the keyboard; what it shows must change."""
