@@ -93,13 +93,26 @@ pdf: devvenv browser pdftools book
 
 # Without Chromium or poppler-utils (not root, no apt-get) the PDF is not built and its tests
 # skip, like the browser tests; on CI (CI=true) the ensure scripts have already failed.
+# The PDF is printed while pytest runs (about 110 s of one core, which the build leaves idle
+# otherwise): NBV_PDF_STATUS names the file that receives make_pdf's exit status, which the
+# tests that read the PDF wait for (tests/book/bookutil.py: wait_for_pdf); its output is
+# shown once pytest is done, and a failed print fails `make test`.
+PDF_STATUS = _build/pdf/make_pdf.status
 test: devvenv browser pdftools book
-	@if [ -x /usr/bin/chromium ] && command -v pdftohtml >/dev/null; then $(MAKE_PDF); \
-	else echo "test: no Chromium or poppler-utils: the PDF is not built (its tests skip)"; fi
-	@t0=$$(date +%s); \
+	@t0=$$(date +%s); pdf_pid=; rm -f $(PDF_STATUS); mkdir -p _build/pdf; \
+	if [ -x /usr/bin/chromium ] && command -v pdftohtml >/dev/null; then \
+	  ( $(BIN)/python scripts/make_pdf.py > _build/pdf/make_pdf.log 2>&1; \
+	    echo $$? > $(PDF_STATUS).tmp; mv $(PDF_STATUS).tmp $(PDF_STATUS); \
+	    echo "timing: pdf $$(( $$(date +%s) - t0 )) s" >> _build/pdf/make_pdf.log ) & \
+	  pdf_pid=$$!; export NBV_PDF_STATUS=$$PWD/$(PDF_STATUS); \
+	else echo "test: no Chromium or poppler-utils: the PDF is not built (its tests skip)"; fi; \
 	rc=0; PYTHONPATH=scripts$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python -m pytest tests book \
 	    $(NBVAL) $(PYTEST_WORKERS) -p pytest_phase_timing -ra || rc=$$?; \
 	echo "timing: pytest $$(( $$(date +%s) - t0 )) s"; \
+	if [ -n "$$pdf_pid" ]; then \
+	  wait $$pdf_pid; cat _build/pdf/make_pdf.log; \
+	  if [ "$$(cat $(PDF_STATUS))" != 0 ]; then echo "test: make_pdf failed"; rc=1; fi; \
+	fi; \
 	exit $$rc
 
 outputs: venv

@@ -292,9 +292,10 @@ def build_document(html_dir: Path, page_numbers: dict[str, int] | None = None) -
 
 def _typeset_math(document: str, html_dir: Path) -> str:
     """The print document with its formulas typeset by MathJax in Node, as the build typesets
-    the first formulas of each page (scripts/static_math.py; about 3,600 formulas in 6 s, which
-    MathJax in the page took about 30 s to typeset), without the MathML copy. What Node cannot
-    typeset (formulas in outputs, mixed text and math) is left to the document's MathJax."""
+    the first formulas of each page (scripts/static_math.py; about 3,600 formulas in 6 s),
+    without the MathML copy: one typesetting for the HTML pages and the PDF, and a TeX error
+    stops the print. What Node cannot typeset (formulas in outputs, mixed text and math) is
+    left to the document's MathJax."""
     formulas = static_math.first_formulas(document, limit=len(document))
     node_main = ROOT / "scripts" / "vendor" / "mathjax" / "node-main.js"
     mathjax = html_dir / "_static" / "vendor" / "mathjax"

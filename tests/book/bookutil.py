@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,23 @@ def skip_or_fail(reason: str):
     if ON_CI:
         pytest.fail(f"{reason} (CI=true: this must not be skipped)")
     pytest.skip(reason)
+
+
+def wait_for_pdf(timeout_s: float = 900) -> None:
+    """``make test`` prints the PDF (scripts/make_pdf.py) while pytest runs, and names in
+    NBV_PDF_STATUS the file that receives its exit status: wait for it (the tests that read the
+    PDF run after the two longest files, by when it is done). Nothing to wait for without it."""
+    status = os.environ.get("NBV_PDF_STATUS")
+    if not status:
+        return
+    path, t0 = Path(status), time.monotonic()
+    while not path.exists():
+        if time.monotonic() - t0 > timeout_s:
+            pytest.fail(f"make_pdf did not finish within {timeout_s:.0f} s ({path} missing)")
+        time.sleep(1)
+    code = path.read_text(encoding="utf-8").strip()
+    if code != "0":
+        pytest.fail(f"make_pdf failed (exit status {code}): see {path.with_suffix('.log')}")
 
 
 def toc_pages() -> list[str]:

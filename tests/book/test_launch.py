@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from bookutil import HTML, ROOT, book_config, chapter_pages, toc_pages
+from bookutil import HTML, ROOT, book_config, chapter_pages, toc_pages, wait_for_pdf
 from bs4 import BeautifulSoup
 
 CHAPTERS = chapter_pages()
@@ -159,6 +159,7 @@ def test_repository_issue_and_pdf_links(html_dir, page):
 
 def test_whole_book_pdf_is_in_the_html_output(html_dir):
     """The download menu's PDF exists once `make pdf` ran (make test runs it)."""
+    wait_for_pdf()
     pdf = Path(html_dir) / PDF_NAME
     if not pdf.exists():
         from bookutil import skip_or_fail

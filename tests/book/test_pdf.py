@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from bookutil import HTML, chapter_pages, skip_or_fail, toc_pages
+from bookutil import HTML, chapter_pages, skip_or_fail, toc_pages, wait_for_pdf
 from bs4 import BeautifulSoup
 
 # Next to the HTML tested: _build/pdf for _build/html (NBV_BOOK_HTML moves both).
@@ -39,6 +39,7 @@ def _tool(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def pdf() -> Path:
+    wait_for_pdf()
     if not PDF.exists():
         skip_or_fail(f"{PDF} is missing: run `make pdf` (make test does)")
     return PDF
