@@ -123,8 +123,8 @@ def _static_control(ctrl: Tag, soup: BeautifulSoup) -> None:
 
 
 def _math_as_tex(math: Tag) -> None:
-    """A formula typeset at build time (scripts/static_math.py) goes back to its TeX, for the
-    print document's MathJax (which breaks long display formulas over lines)."""
+    """A formula typeset at build time (scripts/static_math.py) goes back to its TeX: the print
+    document typesets all its formulas at once, without the MathML copy (_typeset_math)."""
     tex = math.attrs.pop("data-nbv-tex")
     math["class"] = [c for c in math.get("class", []) if c != "nbv-static"]
     for container in math.find_all("mjx-container", recursive=False):
@@ -297,9 +297,8 @@ def _typeset_math(document: str, html_dir: Path) -> str:
     stops the print. What Node cannot typeset (formulas in outputs, mixed text and math) is
     left to the document's MathJax."""
     formulas = static_math.first_formulas(document, limit=len(document))
-    node_main = ROOT / "scripts" / "vendor" / "mathjax" / "node-main.js"
     mathjax = html_dir / "_static" / "vendor" / "mathjax"
-    [(rendered, css)] = static_math.typeset([formulas], node_main, mathjax, assistive=False)
+    [(rendered, css)] = static_math.typeset([formulas], mathjax, assistive=False)
     return static_math.rewrite(document, formulas, rendered, css, "/")
 
 

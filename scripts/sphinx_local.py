@@ -347,7 +347,7 @@ def _lighter_pages(app, exception):
         new = images_as_files(new, out, up)
         if new != text:
             path.write_text(new, encoding="utf-8")
-    _static_first_formulas(app, out)
+    _static_first_formulas(out)
     cut = cjk_font_subset(out)
     logger.info(f"noto-sans-sc: {cut['chars']} characters in {cut['files']} files")
 
@@ -416,14 +416,10 @@ def cjk_font_subset(out: Path) -> dict[str, int]:
     return {"chars": chars, "files": len(faces)}
 
 
-def _static_first_formulas(app, out: Path) -> None:
+def _static_first_formulas(out: Path) -> None:
     import static_math
 
-    root = Path(app.confdir)
-    node_main = root / "scripts" / "vendor" / "mathjax" / "node-main.js"
-    if not node_main.exists():
-        raise RuntimeError(f"{node_main} is missing: run scripts/fetch_assets.sh")
-    counts = static_math.prerender(out, node_main, out / "_static" / "vendor" / "mathjax")
+    counts = static_math.prerender(out, out / "_static" / "vendor" / "mathjax")
     logger.info(
         f"static_math: typeset {sum(counts.values())} formulas at build time in {len(counts)} pages"
     )

@@ -54,6 +54,8 @@ _MATHJAX_SCRIPT = re.compile(
     r'<script defer="defer" src="(?P<src>[^"]*_static/vendor/mathjax/startup\.js[^"]*)"></script>'
 )
 STYLE_ID = "nbv-static-math"
+#: MathJax's node-main.js, kept out of the served folder by scripts/fetch_assets.sh.
+NODE_MAIN = Path(__file__).with_name("vendor") / "mathjax" / "node-main.js"
 
 
 @dataclass
@@ -99,7 +101,7 @@ def first_formulas(text: str, limit: int = FIRST_SCREEN_CHARS) -> list[Formula]:
 
 
 def typeset(
-    pages: list[list[Formula]], node_main: Path, mathjax_dir: Path, *, assistive: bool = True
+    pages: list[list[Formula]], mathjax_dir: Path, *, assistive: bool = True
 ) -> list[tuple[list[str], str]]:
     """For each page's formulas, MathJax's CommonHTML of each and the stylesheet they need (its
     fonts under ``@FONTS@``), from ``scripts/mathjax_static.js`` in Node; with MathJax's MathML
@@ -111,6 +113,8 @@ def typeset(
             "static_math: Node.js is not installed; the build typesets the first formulas of "
             "each page with MathJax in Node (Debian/Ubuntu: apt-get install -y nodejs)"
         )
+    if not NODE_MAIN.exists():
+        raise RuntimeError(f"{NODE_MAIN} is missing: run scripts/fetch_assets.sh")
     request = {
         "pages": [[{"tex": f.tex, "display": f.display} for f in page] for page in pages],
         "scale": SCALE,
@@ -119,7 +123,7 @@ def typeset(
     }
     script = Path(__file__).with_name("mathjax_static.js")
     run = subprocess.run(
-        [node, str(script), str(node_main), str(mathjax_dir)],
+        [node, str(script), str(NODE_MAIN), str(mathjax_dir)],
         input=json.dumps(request),
         capture_output=True,
         text=True,
@@ -157,14 +161,14 @@ def _held_script(m: re.Match) -> str:
     return f'<script data-nbv-mathjax="{m["src"]}"></script>'
 
 
-def prerender(out: Path, node_main: Path, mathjax_dir: Path) -> dict[str, int]:
+def prerender(out: Path, mathjax_dir: Path) -> dict[str, int]:
     """Typeset the first formulas of every page written under ``out``; the number per page."""
     pages = {}
     for path in sorted(out.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
         if _MATHJAX_SCRIPT.search(text):
             pages[path] = (text, first_formulas(text))
-    done = typeset([found for _, found in pages.values()], node_main, mathjax_dir)
+    done = typeset([found for _, found in pages.values()], mathjax_dir)
     counts = {}
     for (path, (text, found)), (rendered, css) in zip(pages.items(), done, strict=True):
         up = "../" * (len(path.relative_to(out).parts) - 1)

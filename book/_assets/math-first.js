@@ -117,7 +117,7 @@
 
   const start = async () => {
     const holder = document.querySelector("script[data-nbv-mathjax]");
-    const left = holder ? pending().filter((el) => TEX.test(el.textContent)) : [];
+    const left = holder ? pending().filter(waiting) : [];
     // A link to a section: the browser may not have scrolled to it yet.
     if (left.some(onScreen) || (left.length && window.location.hash)) {
       loadMathJax(holder);

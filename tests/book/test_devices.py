@@ -222,7 +222,7 @@ LATE_MATH_JS = """() => {
     .filter(e => !e.parentElement.closest(sel) && e.getClientRects().length)
     .filter(e => { const r = e.getBoundingClientRect();
                    return r.bottom > 0 && r.top < window.innerHeight && r.width > 0; })
-    .map(e => (e.dataset.nbvTex || e.textContent).slice(0, 60));
+    .map(e => e.textContent.slice(0, 60));
   window.scrollTo(0, y);
   return late;
 }"""

@@ -21,7 +21,7 @@ import static_math
 from bookutil import HTML, ROOT, chapter_pages, toc_pages
 from bs4 import BeautifulSoup
 
-NODE_MAIN = ROOT / "scripts" / "vendor" / "mathjax" / "node-main.js"
+NODE_MAIN = static_math.NODE_MAIN
 MATHJAX = ROOT / "book" / "_assets" / "vendor" / "mathjax"
 SCRIPT = '<script defer="defer" src="_static/vendor/mathjax/startup.js?v=1"></script>'
 
@@ -98,7 +98,7 @@ def test_typeset_gives_mathjax_output_with_its_mathml_copy():
     _need_node()
     one = static_math.first_formulas(_page(_inline("W^{[l]}") + _inline("\\sigma(z)")))
     two = static_math.first_formulas(_page(_inline("\\mathcal{L}")))
-    (html, css), (_, css2) = static_math.typeset([one, two], NODE_MAIN, MATHJAX)
+    (html, css), (_, css2) = static_math.typeset([one, two], MATHJAX)
     assert len(html) == 2
     for out in html:
         assert out.startswith("<mjx-container") and "<mjx-assistive-mml" in out
@@ -112,7 +112,7 @@ def test_a_tex_error_stops_the_build():
     _need_node()
     found = static_math.first_formulas(_page(_inline("\\frac{a}") + _inline("\\nosuchmacro")))
     with pytest.raises(RuntimeError, match="TeX errors in 2 formulas"):
-        static_math.typeset([found], NODE_MAIN, MATHJAX)
+        static_math.typeset([found], MATHJAX)
 
 
 # --- the built book ---------------------------------------------------------------------------
