@@ -101,7 +101,10 @@ def figure_to_png(fig: Any, *, dpi: int = 72, close: bool = True, colors: int = 
     if not isinstance(dpi, int) or dpi <= 0:
         raise ValueError(f"figure_to_png: expected dpi a positive int, got {dpi!r}")
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    # A PNG that is re-encoded with a palette next is stored uncompressed (the same pixels,
+    # written and read back several times faster).
+    pil_kwargs = {"compress_level": 0} if colors else {}
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs=pil_kwargs)
     if close:
         plt.close(fig)
     if colors:
