@@ -44,6 +44,10 @@
    references name the Chinese sources fetched 8 slices (0.25 MB) for 40 characters. The
    written pages' characters are counted and each slice is cut down to those it holds
    (fontTools), so a page fetches a few kB per slice.
+11. Page weight again: Font Awesome's web fonts (7. above) draw some 2,000 icons, 274 kB of fonts
+   on every page, for the 20-odd the book shows. Each is cut down to the icons the written pages
+   use (fontawesome_subset): the ``fa-*`` classes of the pages and of the theme's scripts, and
+   the icons the theme's stylesheets draw themselves (admonitions, the contents' fold marker).
 """
 
 from __future__ import annotations
@@ -350,6 +354,8 @@ def _lighter_pages(app, exception):
     _static_first_formulas(out)
     cut = cjk_font_subset(out)
     logger.info(f"noto-sans-sc: {cut['chars']} characters in {cut['files']} files")
+    icons = fontawesome_subset(out)
+    logger.info(f"fontawesome: {len(icons)} icons kept")
 
 
 NOTO_CSS = "_static/vendor/noto-sans-sc/400.css"
@@ -414,6 +420,80 @@ def cjk_font_subset(out: Path) -> dict[str, int]:
     )
     chars = sum(len(_code_points(m["ranges"])) for f in faces for m in _FACE_RANGE.finditer(f))
     return {"chars": chars, "files": len(faces)}
+
+
+FONTAWESOME_FONTS = ("fa-solid-900.woff2", "fa-regular-400.woff2", "fa-brands-400.woff2")
+_CSS_RULE = re.compile(r"(?P<selectors>[^{}]+)\{(?P<body>[^{}]*)\}")
+# A rule of Font Awesome's stylesheet that names an icon: `.fa-bars:before,.fa-navicon:before`
+_ICON_SELECTOR = re.compile(r"\s*\.(?P<name>fa-[a-z0-9-]+)::?before\s*")
+_CSS_CONTENT = re.compile(r'content:\s*"(?P<text>[^"]*)"')
+_CSS_ESCAPE = re.compile(r"\\(?P<hex>[0-9a-fA-F]{1,6}) ?")
+_FA_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+
+
+def _css_text(value: str) -> str:
+    """A CSS string's characters, its escapes (``\\f0c9``) read."""
+    return _CSS_ESCAPE.sub(lambda m: chr(int(m["hex"], 16)), value)
+
+
+def fontawesome_icons(css: str) -> dict[str, int]:
+    """``{"fa-bars": 0xF0C9, ...}``: the icon classes of Font Awesome's stylesheet."""
+    icons: dict[str, int] = {}
+    for rule in _CSS_RULE.finditer(css):
+        names = [_ICON_SELECTOR.fullmatch(s) for s in rule["selectors"].split(",")]
+        content = _CSS_CONTENT.search(rule["body"])
+        if content and all(names):
+            text = _css_text(content["text"])
+            if len(text) == 1:
+                icons.update((m["name"], ord(text)) for m in names)
+    return icons
+
+
+def used_icon_points(out: Path) -> set[int]:
+    """The Font Awesome code points the written book shows (see 11.): the icons named by a
+    ``fa-*`` class in a page or in a script of ``_static`` (Font Awesome's own fontawesome.js,
+    which the pages do not load, and vendored libraries aside), and the private-use characters
+    the pages and the other stylesheets use outside Font Awesome's list of icon classes (which
+    pydata-sphinx-theme's stylesheet repeats)."""
+    static = out / "_static"
+    icons = fontawesome_icons((out / FONTAWESOME_CSS).read_text(encoding="utf-8"))
+    names: set[str] = set()
+    points: set[int] = set()
+    for path in out.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        names.update(_FA_CLASS.findall(text))
+        points.update(map(ord, _PRIVATE_USE.findall(text)))
+    for path in static.rglob("*.js"):
+        if "vendor" in path.relative_to(static).parts or path.name == "fontawesome.js":
+            continue
+        names.update(_FA_CLASS.findall(path.read_text(encoding="utf-8", errors="replace")))
+    for path in static.rglob("*.css"):
+        if "vendor" in path.relative_to(static).parts:
+            continue
+        for rule in _CSS_RULE.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            if all(_ICON_SELECTOR.fullmatch(s) for s in rule["selectors"].split(",")):
+                continue  # an icon class's definition, not a use
+            points.update(map(ord, _PRIVATE_USE.findall(_css_text(rule["body"]))))
+    return points | {icons[n] for n in names if n in icons}
+
+
+def fontawesome_subset(out: Path) -> set[int]:
+    """Font Awesome's web fonts in the written book cut down to the icons it uses (see 11.),
+    in place (the stylesheet names the same files). Returns the code points kept."""
+    from fontTools import subset
+
+    keep = used_icon_points(out)
+    webfonts = (out / FONTAWESOME_CSS).parent.parent / "webfonts"
+    for name in FONTAWESOME_FONTS:
+        options = subset.Options(flavor="woff2", layout_features=["*"], name_IDs=["*"])
+        options.ignore_missing_unicodes = True
+        font = subset.load_font(str(webfonts / name), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=keep)
+        subsetter.subset(font)
+        subset.save_font(font, str(webfonts / name), options)
+    return keep
 
 
 def _static_first_formulas(out: Path) -> None:

@@ -274,3 +274,59 @@ def test_pages_load_no_icon_script_and_no_search_index(html_dir):
         assert loads_index == (where == Path("search.html")), (
             f"{where}: searchindex.js {'loaded' if loads_index else 'not loaded'}"
         )
+
+
+def _icon_points(css: str) -> dict[str, int]:
+    """Font Awesome's icon classes and their code points, read from its stylesheet."""
+    points = {}
+    for selectors, code in re.findall(r'([^{}]+)\{content:"\\([0-9a-f]{4})"\}', css):
+        for name in re.findall(r"\.(fa-[a-z0-9-]+):before", selectors):
+            points[name] = int(code, 16)
+    return points
+
+
+def test_icon_fonts_hold_every_icon_shown(html_dir):
+    """Page weight (issue 18, scripts/sphinx_local.py 11.): Font Awesome's fonts are cut down to
+    the icons of the book, and still draw every icon a page names (by class, in the font of its
+    style) and every icon the theme's stylesheet draws itself (admonitions, the contents)."""
+    from fontTools.ttLib import TTFont
+
+    fa = html_dir / "_static" / "vendor" / "fontawesome"
+    cmaps = {
+        style: set(TTFont(fa / "webfonts" / name).getBestCmap())
+        for style, name in [
+            ("solid", "fa-solid-900.woff2"),
+            ("regular", "fa-regular-400.woff2"),
+            ("brands", "fa-brands-400.woff2"),
+        ]
+    }
+    size = sum(
+        (fa / "webfonts" / f).stat().st_size for f in ("fa-solid-900.woff2", "fa-brands-400.woff2")
+    )
+    assert size < 20_000, f"Font Awesome's solid and brands fonts weigh {size} bytes"
+    icons = _icon_points((fa / "css" / "all.min.css").read_text(encoding="utf-8"))
+    missing, shown = set(), set()
+    for path in sorted(html_dir.rglob("*.html")):
+        for tag in soup(path).select('[class*="fa-"]'):
+            classes = tag.get("class", [])
+            style = (
+                "brands"
+                if {"fab", "fa-brands"} & set(classes)
+                else "regular"
+                if {"far", "fa-regular"} & set(classes)
+                else "solid"
+            )
+            for name in (c for c in classes if c in icons):
+                shown.add(name)
+                if icons[name] not in cmaps[style]:
+                    missing.add(f"{name} ({style}) in {path.relative_to(html_dir)}")
+    theme = (html_dir / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(
+        encoding="utf-8"
+    )
+    drawn = re.findall(r'--pst-icon-([a-z-]+):"([\ue000-\uf8ff])"', theme)
+    assert len(drawn) >= 10, drawn  # admonitions, external links, GitHub...
+    for name, char in drawn:
+        if ord(char) not in cmaps["solid"] | cmaps["brands"]:
+            missing.add(f"--pst-icon-{name}")
+    assert {"fa-bars", "fa-magnifying-glass", "fa-github", "fa-sun", "fa-moon"} <= shown, shown
+    assert not missing, f"icons the fonts no longer draw: {sorted(missing)}"
