@@ -48,6 +48,8 @@
    on every page, for the 20-odd the book shows. Each is cut down to the icons the written pages
    use (fontawesome_subset): the ``fa-*`` classes of the pages and of the theme's scripts, and
    the icons the theme's stylesheets draw themselves (admonitions, the contents' fold marker).
+   The rules naming the other icons (86 kB of Font Awesome's stylesheet, and as much again in
+   pydata-sphinx-theme's, which repeats them) are dropped from both stylesheets.
 """
 
 from __future__ import annotations
@@ -478,12 +480,32 @@ def used_icon_points(out: Path) -> set[int]:
     return points | {icons[n] for n in names if n in icons}
 
 
+THEME_CSS = "_static/styles/pydata-sphinx-theme.css"
+
+
+def drop_icon_rules(css: str, keep: set[int]) -> str:
+    """``css`` without the rules that name an icon (``.fa-bars:before{content:"\\f0c9"}``)
+    whose code point is not in ``keep``; every other rule as it was."""
+
+    def rule(m: re.Match) -> str:
+        content = _CSS_CONTENT.search(m["body"])
+        if not content or not all(_ICON_SELECTOR.fullmatch(s) for s in m["selectors"].split(",")):
+            return m[0]
+        text = _css_text(content["text"])
+        return m[0] if len(text) != 1 or ord(text) in keep else ""
+
+    return _CSS_RULE.sub(rule, css)
+
+
 def fontawesome_subset(out: Path) -> set[int]:
     """Font Awesome's web fonts in the written book cut down to the icons it uses (see 11.),
-    in place (the stylesheet names the same files). Returns the code points kept."""
+    in place (the stylesheet names the same files), and the stylesheets' rules for the other
+    icons dropped. Returns the code points kept."""
     from fontTools import subset
 
     keep = used_icon_points(out)
+    for css in (out / FONTAWESOME_CSS, out / THEME_CSS):
+        css.write_text(drop_icon_rules(css.read_text(encoding="utf-8"), keep), encoding="utf-8")
     webfonts = (out / FONTAWESOME_CSS).parent.parent / "webfonts"
     for name in FONTAWESOME_FONTS:
         options = subset.Options(flavor="woff2", layout_features=["*"], name_IDs=["*"])
