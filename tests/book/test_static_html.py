@@ -30,6 +30,15 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _free_parsed_pages():
+    """The parsed pages are millions of objects: dropped once this file is done, so that the
+    worker's later garbage collections (and the one at exit) do not walk them. (At exit one
+    took more than the 5 s pytest-xdist gives a worker to stop, which then sent it SIGINT.)"""
+    yield
+    soup.cache_clear()
+
+
 def page_file(page: str) -> Path:
     return HTML / f"{page}.html"
 
