@@ -388,13 +388,25 @@ def _unicode_range(points: set[int]) -> str:
     return ",".join(runs)
 
 
+def woff2_subset(source: Path, target: Path, unicodes: set[int]) -> None:
+    """The web font ``source`` cut down to the characters ``unicodes`` it has (fontTools),
+    written as WOFF2 to ``target`` (which may be ``source``)."""
+    from fontTools import subset
+
+    options = subset.Options(flavor="woff2", layout_features=["*"], name_IDs=["*"])
+    options.ignore_missing_unicodes = True
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=unicodes)
+    subsetter.subset(font)
+    subset.save_font(font, str(target), options)
+
+
 def cjk_font_subset(out: Path) -> dict[str, int]:
     """Noto Sans SC cut down to the characters of the written pages (see 10.): each slice of
     the font that holds some of them becomes a file with just those (``files/book-*.woff2``)
     and ``400.css`` names only those files, each with the code points it has. Returns the
     number of characters and files."""
-    from fontTools import subset
-
     css_path = out / NOTO_CSS
     used: set[int] = set()
     for path in out.rglob("*.html"):
@@ -406,12 +418,8 @@ def cjk_font_subset(out: Path) -> dict[str, int]:
         if not keep:
             continue
         name = _FACE_SRC.search(body)["file"]
-        options = subset.Options(flavor="woff2", layout_features=["*"], name_IDs=["*"])
-        font = subset.load_font(str(css_path.parent / "files" / name), options)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=keep)
-        subsetter.subset(font)
-        subset.save_font(font, str(css_path.parent / "files" / f"book-{name}"), options)
+        files = css_path.parent / "files"
+        woff2_subset(files / name, files / f"book-{name}", keep)
         body = _FACE_SRC.sub(f"url(./files/book-{name})", body)
         body = _FACE_RANGE.sub(f"unicode-range: {_unicode_range(keep)};", body)
         faces.append(f"@font-face {{{body}}}\n")
@@ -501,20 +509,12 @@ def fontawesome_subset(out: Path) -> set[int]:
     """Font Awesome's web fonts in the written book cut down to the icons it uses (see 11.),
     in place (the stylesheet names the same files), and the stylesheets' rules for the other
     icons dropped. Returns the code points kept."""
-    from fontTools import subset
-
     keep = used_icon_points(out)
     for css in (out / FONTAWESOME_CSS, out / THEME_CSS):
         css.write_text(drop_icon_rules(css.read_text(encoding="utf-8"), keep), encoding="utf-8")
     webfonts = (out / FONTAWESOME_CSS).parent.parent / "webfonts"
     for name in FONTAWESOME_FONTS:
-        options = subset.Options(flavor="woff2", layout_features=["*"], name_IDs=["*"])
-        options.ignore_missing_unicodes = True
-        font = subset.load_font(str(webfonts / name), options)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=keep)
-        subsetter.subset(font)
-        subset.save_font(font, str(webfonts / name), options)
+        woff2_subset(webfonts / name, webfonts / name, keep)
     return keep
 
 

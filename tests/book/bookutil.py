@@ -6,6 +6,7 @@ import os
 import socket
 import sys
 import time
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,12 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@cache
+def soup(path: Path):
+    """The built page at ``path``, parsed by BeautifulSoup (cached; conftest.py drops the cache
+    after each test file)."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

@@ -15,7 +15,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from bookutil import CHROMIUM, CHROMIUM_ARGS, HTML, free_port, skip_or_fail
+from bookutil import CHROMIUM, CHROMIUM_ARGS, HTML, free_port, skip_or_fail, soup
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _free_parsed_pages():
+    """The parsed pages are millions of objects: dropped once this file is done, so that the
+    worker's later garbage collections (and the one at exit) do not walk them. (At exit one
+    took more than the 5 s pytest-xdist gives a worker to stop, which then sent it SIGINT.)"""
+    yield
+    soup.cache_clear()
 
 
 @pytest.fixture(scope="session")

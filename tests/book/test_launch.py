@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from bookutil import HTML, ROOT, book_config, chapter_pages, toc_pages, wait_for_pdf
+from bookutil import HTML, ROOT, book_config, chapter_pages, soup, toc_pages, wait_for_pdf
 from bs4 import BeautifulSoup
 
 CHAPTERS = chapter_pages()
@@ -33,23 +32,12 @@ def repo_setting() -> tuple[str, str, str]:
     return url, url.removeprefix("https://github.com/"), repo.get("branch", "main")
 
 
-@cache
-def soup(page: str) -> BeautifulSoup:
-    path = HTML / f"{page}.html"
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _free_parsed_pages():
-    """The parsed pages are millions of objects: dropped once this file is done, so that the
-    worker's later garbage collections (and the one at exit) do not walk them. (At exit one
-    took more than the 5 s pytest-xdist gives a worker to stop, which then sent it SIGINT.)"""
-    yield
-    soup.cache_clear()
+def page_soup(page: str) -> BeautifulSoup:
+    return soup(HTML / f"{page}.html")
 
 
 def hrefs(page: str) -> list[str]:
-    return [a["href"] for a in soup(page).find_all("a", href=True)]
+    return [a["href"] for a in page_soup(page).find_all("a", href=True)]
 
 
 # ---- the copies of the setting outside the build -------------------------------------------
@@ -108,7 +96,7 @@ def test_colab_setup_cell_when_present(page):
 
 def test_intro_clone_address_is_the_setting(html_dir):
     url, slug, _ = repo_setting()
-    text = " ".join(soup(toc_pages()[0]).get_text(" ").split())
+    text = " ".join(page_soup(toc_pages()[0]).get_text(" ").split())
     assert f"git clone {url}" in text, "intro: the git clone address is not the configured one"
     assert f"cd {slug.split('/')[1]}" in text
     assert "{{" not in text, "intro: an unfilled {{ substitution }}"
@@ -142,7 +130,9 @@ def test_chapter_colab_link(html_dir, page):
 @pytest.mark.parametrize("page", CHAPTERS)
 def test_chapter_notebook_download_link(html_dir, page):
     want = f"../_sources/{page}.ipynb"
-    links = [a for a in soup(page).find_all("a", href=True) if a["href"].endswith(f"{page}.ipynb")]
+    links = [
+        a for a in page_soup(page).find_all("a", href=True) if a["href"].endswith(f"{page}.ipynb")
+    ]
     local = [a["href"] for a in links if not urlparse(a["href"]).scheme]
     assert want in local, f"{page}: no 'download this notebook' link ({want}); found {local}"
     source = HTML / "_sources" / f"{page}.ipynb"
@@ -157,7 +147,7 @@ def test_repository_issue_and_pdf_links(html_dir, page):
     assert url in links, f"{page}: no repository link {url}"
     issues = [h for h in links if h.startswith(f"{url}/issues/new")]
     assert issues, f"{page}: no 'open an issue' link to {url}/issues/new"
-    buttons = soup(page).select(".article-header-buttons a[href]")
+    buttons = page_soup(page).select(".article-header-buttons a[href]")
     github = [a["href"] for a in buttons if urlparse(a["href"]).hostname == "github.com"]
     foreign = [h for h in github if not (h == url or h.startswith(url + "/"))]
     assert not foreign, f"{page}: repository buttons outside the configured one: {foreign}"

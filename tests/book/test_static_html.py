@@ -10,8 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from bookutil import HTML, ROOT, book_config, chapter_pages, skip_or_fail, toc_pages
-from bs4 import BeautifulSoup
+from bookutil import HTML, ROOT, book_config, chapter_pages, skip_or_fail, soup, toc_pages
 
 PAGES = toc_pages()
 CHAPTERS = chapter_pages()
@@ -23,20 +22,6 @@ BAD_OUTPUT = re.compile(
     r"Traceback \(most recent call last\)|:\d+: \w*Warning: |^\w*Warning: |Error in callback",
     re.MULTILINE,
 )
-
-
-@cache
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _free_parsed_pages():
-    """The parsed pages are millions of objects: dropped once this file is done, so that the
-    worker's later garbage collections (and the one at exit) do not walk them. (At exit one
-    took more than the 5 s pytest-xdist gives a worker to stop, which then sent it SIGINT.)"""
-    yield
-    soup.cache_clear()
 
 
 def page_file(page: str) -> Path:
